@@ -1,0 +1,32 @@
+# ecommerce_demo.platform — every target bootstraps what it needs (the virtualenv first).
+# Fragments in mk/ hold the targets of one concern each; this file ties them together.
+
+SHELL := /bin/bash
+.SHELLFLAGS := -eu -o pipefail -c
+.DEFAULT_GOAL := help
+
+PYTHON ?= python3.11
+VENV   := $(CURDIR)/.venv
+BIN    := $(VENV)/bin
+STAMP  := $(VENV)/.installed
+export PATH := $(BIN):$(PATH)
+export ANSIBLE_CONFIG := $(CURDIR)/ansible.cfg
+PIP_QUIET := --quiet --disable-pip-version-check
+
+.PHONY: help venv
+help: ## list the targets
+	@grep -hE '^[a-zA-Z_-]+:.*## ' $(MAKEFILE_LIST) | sort | awk -F':.*## ' '{printf "  %-18s %s\n", $$1, $$2}'
+
+venv: $(STAMP) ## create .venv with the pinned Python dependencies, Helm and the collection link
+
+$(STAMP): requirements.txt app/requirements.txt
+	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	@echo "installing Python dependencies into .venv (log: .venv/pip.log)"
+	@$(BIN)/python -m pip install $(PIP_QUIET) --upgrade pip -r requirements.txt >$(VENV)/pip.log 2>&1 \
+	  || { tail -n 40 $(VENV)/pip.log; exit 1; }
+	@$(BIN)/python -c 'import ansible, moto, aiohttp' # fail here, not later, if the install did not take
+	@mkdir -p .cache/collections/ansible_collections/ecommerce_demo
+	@ln -sfn ../../../.. .cache/collections/ansible_collections/ecommerce_demo/platform
+	@touch $@
+
+include mk/*.mk

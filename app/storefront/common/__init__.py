@@ -1,0 +1,1 @@
+"""Plumbing shared by the frontend and the backend services."""

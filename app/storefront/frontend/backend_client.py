@@ -1,0 +1,152 @@
+"""The frontend's one connection pool to the backend, shared by the page views and the /api proxy."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import AsyncIterator, Mapping
+from typing import Any
+
+import aiohttp
+from aiohttp import web
+from multidict import CIMultiDict, CIMultiDictProxy
+from yarl import URL
+
+from .config import FrontendConfig
+
+CART_COOKIE = "cart_id"
+CART_HEADER = "X-Cart-Id"
+
+
+class BackendUnavailable(Exception):
+    """The backend could not be reached (connection refused, reset, DNS): a 502."""
+
+
+class BackendTimeout(Exception):
+    """The backend did not answer within the configured timeout: a 504."""
+
+
+class BackendError(Exception):
+    """The backend answered with an error status; ``code``/``message`` come from its JSON error body."""
+
+    def __init__(self, status: int, payload: Any) -> None:
+        error = payload.get("error", {}) if isinstance(payload, dict) else {}
+        self.status = status
+        self.code: str = error.get("code", "backend_error")
+        self.message: str = error.get("message", f"the backend answered {status}")
+        self.details: Any = error.get("details")
+        super().__init__(f"{status} {self.code}: {self.message}")
+
+
+def create_session(config: FrontendConfig) -> aiohttp.ClientSession:
+    return aiohttp.ClientSession(
+        connector=aiohttp.TCPConnector(limit=config.backend_max_connections),
+        timeout=aiohttp.ClientTimeout(
+            total=None, connect=config.backend_connect_timeout, sock_read=config.backend_read_timeout
+        ),
+        # The proxy passes bodies through as the backend encoded them; the views decode JSON themselves.
+        auto_decompress=False,
+        # Cookies belong to the browser: the frontend must never remember one visitor's cart for the next.
+        cookie_jar=aiohttp.DummyCookieJar(),
+        raise_for_status=False,
+    )
+
+
+async def session_context(app: web.Application, key: web.AppKey[aiohttp.ClientSession]) -> AsyncIterator[None]:
+    async with create_session(app[CONFIG_KEY]) as session:
+        app[key] = session
+        yield
+
+
+class BackendClient:
+    """JSON calls to the backend API on behalf of one incoming request (its cart id, request id)."""
+
+    def __init__(self, session: aiohttp.ClientSession, base_url: URL, request: web.Request) -> None:
+        self._session = session
+        self._base_url = base_url
+        self._headers: dict[str, str] = {"Accept": "application/json", "Accept-Encoding": "identity"}
+        request_id = request.headers.get("X-Request-ID")
+        if request_id:
+            self._headers["X-Request-ID"] = request_id
+        self.cart_id = request.cookies.get(CART_COOKIE) or None
+        # Set-Cookie headers the backend sent (a new cart id); the view copies them onto its response.
+        self.set_cookies: list[str] = []
+
+    async def call(
+        self,
+        method: str,
+        path: str,
+        *,
+        params: Mapping[str, str | int] | None = None,
+        json: Any = None,
+        headers: Mapping[str, str] | None = None,
+    ) -> Any:
+        request_headers = dict(self._headers)
+        if self.cart_id:
+            request_headers[CART_HEADER] = self.cart_id
+        if headers:
+            request_headers.update(headers)
+        try:
+            async with self._session.request(
+                method, self._base_url.with_path(path), params=params, json=json, headers=request_headers
+            ) as response:
+                self._remember_cookies(response.headers)
+                payload = await response.json(content_type=None) if response.status != 204 else None
+        except (TimeoutError, asyncio.TimeoutError) as error:
+            raise BackendTimeout(f"{method} {path} timed out") from error
+        except aiohttp.ClientError as error:
+            raise BackendUnavailable(f"{method} {path}: {error}") from error
+        except ValueError as error:  # a body that is not JSON: the backend is not what we think it is
+            raise BackendUnavailable(f"{method} {path}: invalid JSON from the backend") from error
+        if response.status >= 400:
+            raise BackendError(response.status, payload)
+        return payload
+
+    def _remember_cookies(self, headers: CIMultiDictProxy[str]) -> None:
+        for value in headers.getall("Set-Cookie", ()):
+            self.set_cookies.append(value)
+            if value.startswith(f"{CART_COOKIE}="):
+                self.cart_id = value.split(";", 1)[0].split("=", 1)[1] or None
+
+    def copy_cookies_to(self, response: web.StreamResponse) -> web.StreamResponse:
+        headers: CIMultiDict[str] = response.headers  # type: ignore[assignment]
+        for value in self.set_cookies:
+            headers.add("Set-Cookie", value)
+        return response
+
+    # --- the API, one method per backend endpoint the pages use -----------------------------------------
+
+    async def categories(self) -> list[dict[str, Any]]:
+        return (await self.call("GET", "/api/v1/categories"))["items"]
+
+    async def products(self, **params: str | int) -> dict[str, Any]:
+        return await self.call("GET", "/api/v1/products", params=params)
+
+    async def product(self, product_id: int) -> dict[str, Any]:
+        return await self.call("GET", f"/api/v1/products/{product_id}")
+
+    async def cart(self) -> dict[str, Any]:
+        return await self.call("GET", "/api/v1/cart")
+
+    async def add_to_cart(self, product_id: int, quantity: int) -> dict[str, Any]:
+        if not self.cart_id:
+            await self.cart()  # the backend hands out a cart id (cookie) on first sight
+        return await self.call(
+            "POST", "/api/v1/cart/items", json={"product_id": product_id, "quantity": quantity}
+        )
+
+    async def set_quantity(self, product_id: int, quantity: int) -> dict[str, Any]:
+        return await self.call("PATCH", f"/api/v1/cart/items/{product_id}", json={"quantity": quantity})
+
+    async def remove_from_cart(self, product_id: int) -> dict[str, Any]:
+        return await self.call("DELETE", f"/api/v1/cart/items/{product_id}")
+
+    async def checkout(self, order: dict[str, Any], idempotency_key: str) -> dict[str, Any]:
+        return await self.call(
+            "POST", "/api/v1/checkout", json=order, headers={"Idempotency-Key": idempotency_key}
+        )
+
+    async def order(self, order_id: str, email: str) -> dict[str, Any]:
+        return await self.call("GET", f"/api/v1/orders/{order_id}", params={"email": email})
+
+
+from .keys import CONFIG_KEY  # noqa: E402  (keys imports nothing from here; kept last to read top-down)
