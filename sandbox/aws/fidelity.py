@@ -1,0 +1,90 @@
+"""Fidelity patches: make moto answer the way real AWS does where upstream modules depend on it.
+
+Each patch fixes one field that moto omits or names differently, so that an amazon.aws / community.aws
+module that is right for real AWS also works against the sandbox. The roles stay unchanged: the sandbox
+is what bends. Every patch is listed in PATCHES, documented in docs/sandbox.md and has a test in
+tests/sandbox/test_fidelity.py that fails if the patch stops working (or if moto fixes it upstream,
+in which case the patch can go).
+"""
+
+from __future__ import annotations
+
+import functools
+import uuid
+from collections.abc import Callable
+from typing import Any
+
+PATCHES: list[Callable[[], None]] = []
+
+
+def patch(func: Callable[[], None]) -> Callable[[], None]:
+    PATCHES.append(func)
+    return func
+
+
+@patch
+def dynamodb_table_id() -> None:
+    """DescribeTable/CreateTable return TableId (a UUID) on AWS; community.aws.dynamodb_table reads it."""
+    from moto.dynamodb.models.table import Table
+
+    original = Table.describe
+
+    @functools.wraps(original)
+    def describe(self: Any, base_key: str = "TableDescription") -> dict[str, Any]:
+        result = original(self, base_key)
+        if not hasattr(self, "_sandbox_table_id"):
+            self._sandbox_table_id = str(uuid.uuid4())
+        result[base_key].setdefault("TableId", self._sandbox_table_id)
+        return result
+
+    Table.describe = describe
+
+
+@patch
+def ec2_tag_resource_types() -> None:
+    """DescribeTags filters and reports `natgateway` and `elastic-ip`, not moto's internal names.
+
+    amazon.aws.ec2_vpc_nat_gateway and ec2_eip read tags back with a resource-type filter; with moto's
+    names they find none and report changed on every run.
+    """
+    from moto.ec2.utils import EC2_PREFIX_TO_RESOURCE
+
+    EC2_PREFIX_TO_RESOURCE.update({"nat": "natgateway", "eipalloc": "elastic-ip", "h": "dedicated-host"})
+
+
+@patch
+def eks_nodegroup_update_config() -> None:
+    """EKS returns updateConfig {maxUnavailable: 1} for a node group created without one."""
+    from moto.eks.models import Nodegroup
+
+    original = Nodegroup.__init__
+
+    @functools.wraps(original)
+    def __init__(self: Any, *args: Any, **kwargs: Any) -> None:
+        original(self, *args, **kwargs)
+        if not self.update_config:
+            self.update_config = {"maxUnavailable": 1}
+
+    Nodegroup.__init__ = __init__
+
+
+@patch
+def rds_gp3_storage_throughput() -> None:
+    """RDS reports the gp3 baseline (125 MiB/s, 3000 IOPS) when none was asked for."""
+    from moto.rds.models import DBInstance
+
+    prop = DBInstance.storage_throughput
+
+    def setter(self: Any, value: int | None) -> None:
+        if self.storage_type == "gp3" and not value:
+            value = 125
+        prop.fset(self, value)
+
+    DBInstance.storage_throughput = prop.setter(setter)
+
+
+def apply_all() -> list[str]:
+    """Apply every patch once; returns their names (printed at start-up, tested)."""
+    for fidelity_patch in PATCHES:
+        fidelity_patch()
+    return [p.__name__ for p in PATCHES]

@@ -1,0 +1,290 @@
+"""Checks a real API server makes before it stores an object: names, known fields, types, required fields,
+immutable fields, and custom resources against their CRD's openAPIV3Schema.
+
+Built-in kinds are walked against the 1.32 OpenAPI definitions. Unknown fields are dropped the way decoding
+into Go structs drops them, or refused under `fieldValidation=Strict` (kubectl's default).
+"""
+
+from __future__ import annotations
+
+import copy
+import re
+
+import jsonschema
+
+from sandbox.kube import schemas
+from sandbox.kube.errors import ApiError, invalid
+from sandbox.kube.resources import ResourceType
+
+DNS1123_SUBDOMAIN = re.compile(r"^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$")
+DNS1123_LABEL = re.compile(r"^[a-z0-9]([-a-z0-9]*[a-z0-9])?$")
+DNS1035_LABEL = re.compile(r"^[a-z]([-a-z0-9]*[a-z0-9])?$")
+LABEL_VALUE = re.compile(r"^(([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9])?$")
+QUALIFIED_NAME = re.compile(r"^([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9]$")
+
+# Kinds whose names are DNS-1123 labels (63 characters, no dots) rather than subdomains.
+LABEL_NAMED_KINDS = {"Namespace", "Service"}
+
+_JSON_TYPES = {
+    "string": str,
+    "boolean": bool,
+    "object": dict,
+    "array": list,
+}
+
+
+def _name_errors(kind: str, name: str) -> list[str]:
+    if kind == "Service":
+        if len(name) > 63 or not DNS1035_LABEL.match(name):
+            return [
+                "a DNS-1035 label must consist of lower case alphanumeric characters or '-', start with an "
+                "alphabetic character, and end with an alphanumeric character (e.g. 'my-name',  or 'abc-123', "
+                "regex used for validation is '[a-z]([-a-z0-9]*[a-z0-9])?')"
+            ]
+        return []
+    if kind in LABEL_NAMED_KINDS:
+        if len(name) > 63 or not DNS1123_LABEL.match(name):
+            return [
+                "a lowercase RFC 1123 label must consist of lower case alphanumeric characters or '-', and must "
+                "start and end with an alphanumeric character (e.g. 'my-name',  or '123-abc', regex used for "
+                "validation is '[a-z0-9]([-a-z0-9]*[a-z0-9])?')"
+            ]
+        return []
+    if len(name) > 253 or not DNS1123_SUBDOMAIN.match(name):
+        return [
+            "a lowercase RFC 1123 subdomain must consist of lower case alphanumeric characters, '-' or '.', and "
+            "must start and end with an alphanumeric character (e.g. 'example.com', regex used for validation "
+            "is '[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*')"
+        ]
+    return []
+
+
+def _label_key_errors(key: str) -> list[str]:
+    prefix, _, name = key.rpartition("/")
+    problems = []
+    if prefix and (len(prefix) > 253 or not DNS1123_SUBDOMAIN.match(prefix)):
+        problems.append("prefix part must be a lowercase RFC 1123 subdomain")
+    if len(name) > 63 or not QUALIFIED_NAME.match(name):
+        problems.append(
+            "name part must consist of alphanumeric characters, '-', '_' or '.', and must start and end with an "
+            "alphanumeric character"
+        )
+    return problems
+
+
+def validate_metadata(resource_type: ResourceType, obj: dict) -> list[tuple[str, str, str]]:
+    metadata = obj.get("metadata") or {}
+    name = metadata.get("name", "")
+    causes = [("FieldValueInvalid", "metadata.name", f'Invalid value: "{name}": {m}"') for m in []]
+    for message in _name_errors(resource_type.kind, name) if name else []:
+        causes.append(("FieldValueInvalid", "metadata.name", f'Invalid value: "{name}": {message}'))
+    for key, value in (metadata.get("labels") or {}).items():
+        for message in _label_key_errors(key):
+            causes.append(("FieldValueInvalid", "metadata.labels", f'Invalid value: "{key}": {message}'))
+        if not isinstance(value, str) or len(value) > 63 or not LABEL_VALUE.match(value):
+            causes.append(
+                (
+                    "FieldValueInvalid",
+                    "metadata.labels",
+                    f'Invalid value: "{value}": a valid label must be an empty string or consist of alphanumeric '
+                    "characters, '-', '_' or '.', and must start and end with an alphanumeric character",
+                )
+            )
+    for key in metadata.get("annotations") or {}:
+        for message in _label_key_errors(key):
+            causes.append(("FieldValueInvalid", "metadata.annotations", f'Invalid value: "{key}": {message}'))
+    return causes
+
+
+def check_types_and_prune(obj: dict, schema: dict, *, strict: bool) -> tuple[dict, list[str], list[str]]:
+    """Walk a built-in object against its OpenAPI definition.
+
+    Returns (object without unknown fields, unknown field paths, type errors).
+    """
+    unknown: list[str] = []
+    type_errors: list[str] = []
+    pruned = _walk(copy.deepcopy(obj), schema, "", unknown, type_errors)
+    return pruned, unknown, type_errors
+
+
+def _type_matches(value: object, allowed: set[str]) -> bool:
+    if not allowed:
+        return True
+    for type_name in allowed:
+        if type_name == "integer" and isinstance(value, int) and not isinstance(value, bool):
+            return True
+        if type_name == "integer" and isinstance(value, float) and value.is_integer():
+            return True
+        if type_name == "number" and isinstance(value, int | float) and not isinstance(value, bool):
+            return True
+        expected = _JSON_TYPES.get(type_name)
+        if expected and isinstance(value, expected):
+            return True
+    return False
+
+
+def _allowed_types(node: dict | None) -> set[str]:
+    node = schemas.resolve(node)
+    if not node:
+        return set()
+    if "oneOf" in node:
+        allowed: set[str] = set()
+        for option in node["oneOf"]:
+            allowed |= schemas.node_types(option)
+        return allowed
+    return schemas.node_types(node)
+
+
+def _walk(value: object, node: dict | None, path: str, unknown: list[str], errors: list[str]) -> object:
+    resolved = schemas.resolve(node)
+    if resolved is None or value is None:
+        return value
+    allowed = _allowed_types(resolved)
+    if not _type_matches(value, allowed):
+        wanted = " or ".join(sorted(allowed))
+        errors.append(f"{path or '.'}: expected {wanted}, got {type(value).__name__} {value!r}")
+        return value
+    if isinstance(value, dict):
+        properties = resolved.get("properties")
+        additional = resolved.get("additionalProperties")
+        if properties is not None:
+            result = {}
+            for key, item in value.items():
+                if key in properties:
+                    result[key] = _walk(item, properties[key], f"{path}.{key}" if path else key, unknown, errors)
+                else:
+                    unknown.append(f"{path}.{key}" if path else key)
+            return result
+        if isinstance(additional, dict):
+            return {
+                key: _walk(item, additional, f"{path}.{key}" if path else key, unknown, errors)
+                for key, item in value.items()
+            }
+        return value
+    if isinstance(value, list):
+        element = resolved.get("items")
+        return [_walk(item, element, f"{path}[{i}]", unknown, errors) for i, item in enumerate(value)]
+    return value
+
+
+def required_field_errors(value: object, node: dict | None, path: str = "") -> list[tuple[str, str, str]]:
+    resolved = schemas.resolve(node)
+    if resolved is None:
+        return []
+    causes = []
+    if isinstance(value, dict):
+        properties = resolved.get("properties") or {}
+        for required in resolved.get("required", []):
+            if value.get(required) in (None, ""):
+                field = f"{path}.{required}" if path else required
+                causes.append(("FieldValueRequired", field, "Required value"))
+        for key, item in value.items():
+            if key in properties:
+                causes += required_field_errors(item, properties[key], f"{path}.{key}" if path else key)
+    elif isinstance(value, list):
+        for index, item in enumerate(value):
+            causes += required_field_errors(item, resolved.get("items"), f"{path}[{index}]")
+    return causes
+
+
+# --- custom resources
+
+
+def crd_json_schema(openapi_schema: dict) -> dict:
+    """Translate an openAPIV3Schema (structural, with k8s extensions) to plain JSON Schema."""
+
+    def convert(node: object) -> object:
+        if isinstance(node, list):
+            return [convert(item) for item in node]
+        if not isinstance(node, dict):
+            return node
+        result = {}
+        for key, value in node.items():
+            if key in ("properties", "patternProperties", "definitions"):
+                result[key] = {name: convert(sub) for name, sub in value.items()}
+            elif key in ("nullable", "example", "externalDocs") or key.startswith("x-kubernetes-"):
+                continue
+            elif key == "format":
+                continue  # Formats are advisory in CRDs as in the API server (int32, date-time, ...).
+            else:
+                result[key] = convert(value)
+        if node.get("x-kubernetes-int-or-string"):
+            result.pop("type", None)
+            result["anyOf"] = [{"type": "integer"}, {"type": "string"}]
+        if node.get("nullable") and "type" in result:
+            result["type"] = [result["type"], "null"]
+        return result
+
+    return convert(openapi_schema)
+
+
+def prune_custom(value: object, node: dict | None, path: str, unknown: list[str]) -> object:
+    """Drop fields the structural schema does not know, as the API server's pruning does."""
+    if not isinstance(node, dict) or node.get("x-kubernetes-preserve-unknown-fields"):
+        return value
+    if isinstance(value, dict):
+        properties = node.get("properties")
+        additional = node.get("additionalProperties")
+        if properties is not None:
+            result = {}
+            for key, item in value.items():
+                if key in properties:
+                    result[key] = prune_custom(item, properties[key], f"{path}.{key}" if path else key, unknown)
+                elif isinstance(additional, dict):
+                    result[key] = prune_custom(item, additional, f"{path}.{key}", unknown)
+                else:
+                    unknown.append(f"{path}.{key}" if path else key)
+            return result
+        if isinstance(additional, dict):
+            return {k: prune_custom(v, additional, f"{path}.{k}", unknown) for k, v in value.items()}
+        return value if node.get("type") != "object" else {}
+    if isinstance(value, list) and isinstance(node.get("items"), dict):
+        return [prune_custom(item, node["items"], f"{path}[{i}]", unknown) for i, item in enumerate(value)]
+    return value
+
+
+def validate_custom(resource_type: ResourceType, obj: dict, *, strict: bool) -> tuple[dict, list[str]]:
+    """Prune and validate a custom resource; returns (pruned object, unknown-field warnings)."""
+    schema = copy.deepcopy(resource_type.crd_schema or {})
+    properties = schema.get("properties") or {}
+    # apiVersion, kind and metadata are the server's business, never pruned by the user's schema.
+    for reserved in ("apiVersion", "kind", "metadata"):
+        properties[reserved] = {"x-kubernetes-preserve-unknown-fields": True}
+    if schema.get("properties") is not None:
+        schema["properties"] = properties
+    unknown: list[str] = []
+    pruned = prune_custom(obj, schema, "", unknown)
+    if strict and unknown:
+        raise ApiError(400, "strict decoding error: " + ", ".join(f'unknown field "{f}"' for f in unknown))
+    body = {k: v for k, v in pruned.items() if k not in ("apiVersion", "kind", "metadata")}
+    user_schema = crd_json_schema({**schema, "properties": {k: v for k, v in properties.items() if k not in (
+        "apiVersion", "kind", "metadata")}})
+    validator = jsonschema.Draft7Validator(user_schema)
+    causes = []
+    for error in sorted(validator.iter_errors(body), key=lambda e: list(e.absolute_path)):
+        field = ".".join(str(p) if isinstance(p, str) else f"[{p}]" for p in error.absolute_path).replace(".[", "[")
+        reason = "FieldValueRequired" if error.validator == "required" else "FieldValueInvalid"
+        message = "Required value" if error.validator == "required" else _schema_message(error)
+        if error.validator == "required":
+            missing = error.message.split("'")[1]
+            field = f"{field}.{missing}" if field else missing
+        causes.append((reason, field or "<root>", message))
+    if causes:
+        name = obj.get("metadata", {}).get("name", "")
+        raise invalid(resource_type.kind, resource_type.group, name, causes)
+    return pruned, unknown
+
+
+def _schema_message(error: jsonschema.ValidationError) -> str:
+    if error.validator == "type":
+        return f'Invalid value: "{_kind_of(error.instance)}": {error.path and error.path[-1] or "value"} in body must be of type {error.validator_value}: "{_kind_of(error.instance)}"'
+    if error.validator == "enum":
+        supported = ", ".join(f'"{v}"' for v in error.validator_value)
+        return f"Unsupported value: {error.instance!r}: supported values: {supported}"
+    return f"Invalid value: {error.instance!r}: {error.message}"
+
+
+def _kind_of(value: object) -> str:
+    return {str: "string", bool: "boolean", int: "integer", float: "number", dict: "object", list: "array"}.get(
+        type(value), "null"
+    )
