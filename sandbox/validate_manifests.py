@@ -101,7 +101,9 @@ def find_charts(roots: Iterable[Path]) -> list[Path]:
 
 
 def renders_of(chart: Path) -> list[Render]:
-    return [Render(chart, None)] + [Render(chart, values) for values in sorted(chart.glob("ci/*-values.yaml"))]
+    return [Render(chart, None)] + [
+        Render(chart, values) for values in sorted(chart.glob("ci/*-values.yaml"))
+    ]
 
 
 class RenderError(RuntimeError):
@@ -123,7 +125,15 @@ def _values_args(render: Render) -> list[str]:
 
 def helm_lint(render: Render, kube_version: str) -> None:
     """`helm lint --strict` catches what rendering alone lets through (values schema, deprecated APIs)."""
-    command = [helm_binary(), "lint", "--strict", "--quiet", str(render.chart), "--kube-version", kube_version]
+    command = [
+        helm_binary(),
+        "lint",
+        "--strict",
+        "--quiet",
+        str(render.chart),
+        "--kube-version",
+        kube_version,
+    ]
     result = subprocess.run(command + _values_args(render), capture_output=True, text=True, check=False)
     if result.returncode != 0:
         raise RenderError(f"helm lint failed:\n{(result.stdout + result.stderr).strip()}")
@@ -220,7 +230,9 @@ def definitions_registry(kube_version: str) -> Registry:
 def object_name(document: dict[str, Any]) -> str:
     metadata = document.get("metadata") or {}
     namespace = f"{metadata['namespace']}/" if metadata.get("namespace") else ""
-    return f"{document.get('apiVersion')} {document.get('kind')} {namespace}{metadata.get('name', '<no name>')}"
+    return (
+        f"{document.get('apiVersion')} {document.get('kind')} {namespace}{metadata.get('name', '<no name>')}"
+    )
 
 
 def _path(error: jsonschema.ValidationError) -> str:

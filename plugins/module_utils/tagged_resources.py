@@ -1,0 +1,40 @@
+# -*- coding: utf-8 -*-
+
+# Copyright: ecommerce_demo.platform contributors
+# Apache License 2.0 (see https://www.apache.org/licenses/LICENSE-2.0)
+
+"""Pure helpers for finding resources by tag; no AWS calls, unit-tested in tests/unit."""
+
+from __future__ import annotations
+
+
+def tag_filters(tags):
+    """Resource Groups Tagging API TagFilters that match every key=value of ``tags``."""
+    return [{"Key": key, "Values": [value]} for key, value in sorted(tags.items())]
+
+
+def tags_match(resource_tags, wanted):
+    """True when ``resource_tags`` carries every key=value of ``wanted`` (extra tags allowed)."""
+    return all(resource_tags.get(key) == value for key, value in wanted.items())
+
+
+def service_of(arn):
+    """The service part of an ARN (``arn:aws:ecr:...`` -> ``ecr``)."""
+    parts = arn.split(":", 5)
+    return parts[2] if len(parts) > 2 else ""
+
+
+def resource_type_of(arn):
+    """``service:type`` of an ARN, the form the Resource Groups Tagging API uses (``ecr:repository``)."""
+    parts = arn.split(":", 5)
+    if len(parts) < 6:
+        return service_of(arn)
+    resource = parts[5]
+    kind = resource.split("/", 1)[0] if "/" in resource else resource.split(":", 1)[0] if ":" in resource else ""
+    if parts[2] == "s3":
+        kind = "bucket" if "/" not in resource else "object"
+    return f"{parts[2]}:{kind}" if kind else parts[2]
+
+
+def sweep_result(arn, tags):
+    return {"arn": arn, "service": service_of(arn), "resource_type": resource_type_of(arn), "tags": tags}
