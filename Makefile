@@ -30,3 +30,7 @@ $(STAMP): requirements.txt app/requirements.txt
 	@touch $@
 
 include mk/*.mk
+
+.PHONY: test bench
+test: lint test-unit test-sanity-units test-kube test-app test-molecule test-e2e ## every tier of tests (CI runs this)
+bench: bench-kube bench-app ## benchmarks: print figures, never fail on time

@@ -87,9 +87,7 @@ def private_postgres() -> Server:
             entry = pwd.getpwnam(UNPRIVILEGED_USER)
             os.chown(data, entry.pw_uid, entry.pw_gid)
             # The unprivileged user must be able to reach the binaries and the data directory.
-            for path in (*bin_dir.parents, *data.parents):
-                if path == Path("/"):
-                    break
+            for path in {*bin_dir.parents, *data.parents} - {Path("/")}:
                 path.chmod(path.stat().st_mode | 0o005)
         result = subprocess.run(
             [str(bin_dir / "initdb"), "-D", str(data), "-U", "postgres", "--auth=trust", "-E", "UTF8",

@@ -206,7 +206,9 @@ class Cluster:
         if _tracks_generation(resource_type):
             metadata["generation"] = 1
         obj = self._admit(resource_type, None, obj, options)
-        server_side_apply.record_update(None, obj, options.field_manager or "unknown", "Update", "")
+        server_side_apply.record_update(
+            None, obj, options.field_manager or "unknown", "Update", "", self._schema(resource_type)
+        )
         return self._commit(resource_type, None, obj, options)
 
     def update(
@@ -371,7 +373,9 @@ class Cluster:
             metadata = obj["metadata"]
             metadata["generation"] = old_metadata.get("generation", 1) + 1
         if operation:
-            server_side_apply.record_update(old, obj, options.field_manager or "unknown", operation, subresource)
+            server_side_apply.record_update(
+                old, obj, options.field_manager or "unknown", operation, subresource, self._schema(resource_type)
+            )
         if _without_volatile(obj) == _without_volatile(old):
             return self._present(resource_type, old)  # a no-op write keeps the resourceVersion, as upstream
         return self._commit(resource_type, old, obj, options)

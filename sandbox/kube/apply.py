@@ -174,11 +174,13 @@ def _api_version(obj: dict) -> str:
     return obj.get("apiVersion", "")
 
 
-def record_update(old: dict | None, new: dict, manager: str, operation: str, subresource: str) -> None:
+def record_update(
+    old: dict | None, new: dict, manager: str, operation: str, subresource: str, schema: dict | None
+) -> None:
     """Give `manager` the fields this non-apply write changed, taking them from their previous owners."""
     changed = {
         path
-        for path in field_paths(new, None)
+        for path in field_paths(new, schema)
         if old is None or _lookup(old, path) != _lookup(new, path)
     }
     entries = _entries(old) if old is not None else []

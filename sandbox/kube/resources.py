@@ -235,12 +235,14 @@ class TypeRegistry:
     def __init__(self) -> None:
         self._types: dict[tuple[str, str, str], ResourceType] = {}
         self._group_versions: dict[str, list[str]] = {}
+        self.generation = 0  # bumped on every change, so cached discovery and OpenAPI can tell
         for resource_type in BUILTIN_TYPES:
             self.add(resource_type)
 
     def add(self, resource_type: ResourceType) -> None:
         key = (resource_type.group, resource_type.version, resource_type.plural)
         self._types[key] = resource_type
+        self.generation += 1
         versions = self._group_versions.setdefault(resource_type.group, [])
         if resource_type.version not in versions:
             versions.append(resource_type.version)
@@ -248,6 +250,7 @@ class TypeRegistry:
     def remove_group_resource(self, group: str, plural: str) -> None:
         for key in [key for key in self._types if key[0] == group and key[2] == plural]:
             del self._types[key]
+            self.generation += 1
         remaining = {key[1] for key in self._types if key[0] == group}
         if remaining:
             self._group_versions[group] = [v for v in self._group_versions[group] if v in remaining]

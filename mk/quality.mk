@@ -1,0 +1,29 @@
+# Static checks and the tiers of tests that belong to the collection itself (roles, modules, playbooks).
+
+.PHONY: lint lint-ansible lint-yaml lint-python test-unit test-molecule test-e2e
+
+MOLECULE_SCENARIOS := $(notdir $(patsubst %/molecule.yml,%,$(wildcard molecule/*/molecule.yml)))
+
+lint: lint-yaml lint-python lint-ansible sanity validate-manifests lint-chart ## every static check
+
+lint-yaml: $(STAMP)
+	@$(BIN)/yamllint --strict .
+
+lint-python: $(STAMP)
+	@$(BIN)/ruff check .
+	@$(BIN)/ruff format --check .
+
+lint-ansible: $(STAMP)
+	@$(BIN)/ansible-lint --profile production --strict
+
+test-unit: $(STAMP) ## unit tests: module_utils, modules, the sandbox
+	@$(BIN)/python -m pytest tests/unit tests/sandbox -p no:cacheprovider
+
+test-molecule: sandbox-up ## every role's molecule scenario against the sandbox
+	@for scenario in $(MOLECULE_SCENARIOS); do \
+	  echo "== molecule test -s $$scenario"; \
+	  $(BIN)/molecule test -s $$scenario || exit 1; \
+	done
+
+test-e2e: $(STAMP) $(BIN)/helm ## a fresh sandbox: site.yml twice, --check, teardown.yml, sweep
+	@$(BIN)/python -m pytest tests/e2e -p no:cacheprovider

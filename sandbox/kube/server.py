@@ -1,0 +1,517 @@
+"""HTTP: routing of Kubernetes REST paths, content negotiation, watch streams. Semantics live in api.py."""
+
+from __future__ import annotations
+
+import asyncio
+import base64
+import contextlib
+import json
+import logging
+
+import yaml
+from aiohttp import web
+
+from sandbox.kube import discovery, openapi, protobuf, tables
+from sandbox.kube.api import PATCH_APPLY, Cluster, DeleteOptions, WriteOptions
+from sandbox.kube.errors import ApiError, not_found, success_status
+from sandbox.kube.resources import ResourceType
+from sandbox.kube.selectors import object_matcher
+from sandbox.kube.storage import Watcher
+
+log = logging.getLogger(__name__)
+
+CLUSTER_KEY: web.AppKey[Cluster] = web.AppKey("cluster", Cluster)
+TOKENS_KEY: web.AppKey[frozenset] = web.AppKey("tokens", frozenset)
+OPENAPI_CACHE_KEY: web.AppKey[dict] = web.AppKey("openapi_cache", dict)
+BOOKMARK_INTERVAL_SECONDS = 5.0
+INITIAL_EVENTS_END = "k8s.io/initial-events-end"
+
+
+def _json(body: object, status: int = 200, warnings: list[str] | None = None) -> web.Response:
+    response = web.Response(
+        body=json.dumps(body, separators=(",", ":")).encode(), status=status, content_type="application/json"
+    )
+    for warning in warnings or []:
+        response.headers.add("Warning", f'299 - "{warning}"')
+    return response
+
+
+def _error(error: ApiError) -> web.Response:
+    return _json(error.status(), status=error.code)
+
+
+@web.middleware
+async def status_errors(request: web.Request, handler):
+    try:
+        return await handler(request)
+    except ApiError as error:
+        return _error(error)
+    except web.HTTPException:
+        raise
+    except Exception as error:  # one place turns a bug into the 500 Status a client can show
+        log.exception("internal error on %s %s", request.method, request.path)
+        return _error(ApiError(500, f"internal error: {error}"))
+
+
+@web.middleware
+async def authenticate(request: web.Request, handler):
+    """No credentials is accepted (the plain kubeconfig); a bearer token must be the emulator's own."""
+    header = request.headers.get("Authorization", "")
+    if header.startswith("Bearer ") and header[7:] not in request.app[TOKENS_KEY]:
+        return _json(ApiError(401, "Unauthorized").status(), status=401)
+    return await handler(request)
+
+
+# --- request decoding
+
+
+async def _body(request: web.Request) -> object:
+    raw = await request.read()
+    content_type = request.content_type
+    if content_type == protobuf.MEDIA_TYPE:
+        return protobuf.decode(raw)
+    if not raw:
+        return None
+    try:
+        if content_type == PATCH_APPLY or content_type.endswith("yaml"):
+            return yaml.safe_load(raw)
+        return json.loads(raw)
+    except (ValueError, yaml.YAMLError) as error:
+        raise ApiError(400, f"the request body could not be decoded: {error}") from error
+
+
+def _write_options(request: web.Request) -> WriteOptions:
+    query = request.query
+    dry_run = query.getall("dryRun", [])
+    if any(value != "All" for value in dry_run):
+        raise ApiError(400, f"Invalid dry run value {dry_run!r}: only 'All' is supported")
+    validation = query.get("fieldValidation", "Warn")
+    if validation not in ("Ignore", "Warn", "Strict"):
+        raise ApiError(400, f"fieldValidation must be one of Ignore, Warn or Strict, got {validation!r}")
+    return WriteOptions(
+        dry_run=bool(dry_run),
+        field_manager=query.get("fieldManager") or _default_manager(request),
+        field_validation=validation,
+        force=query.get("force") == "true",
+    )
+
+
+def _default_manager(request: web.Request) -> str:
+    agent = request.headers.get("User-Agent", "unknown")
+    return agent.split("/", 1)[0] or "unknown"
+
+
+async def _delete_options(request: web.Request) -> DeleteOptions:
+    body = await _body(request) if request.can_read_body else None
+    body = body if isinstance(body, dict) else {}
+    query = request.query
+    preconditions = body.get("preconditions") or {}
+    policy = query.get("propagationPolicy") or body.get("propagationPolicy")
+    if policy is None and (body.get("orphanDependents") is True or query.get("orphanDependents") == "true"):
+        policy = "Orphan"
+    dry_run = query.getall("dryRun", []) or body.get("dryRun") or []
+    return DeleteOptions(
+        dry_run="All" in dry_run,
+        propagation_policy=policy,
+        precondition_uid=preconditions.get("uid"),
+        precondition_resource_version=preconditions.get("resourceVersion"),
+        grace_period_seconds=body.get("gracePeriodSeconds"),
+    )
+
+
+def _wants_table(request: web.Request) -> bool:
+    return "as=Table" in request.headers.get("Accept", "")
+
+
+# --- routing
+
+
+class Route:
+    def __init__(
+        self,
+        resource_type: ResourceType,
+        namespace: str | None,
+        name: str | None,
+        subresource: str,
+    ) -> None:
+        self.resource_type = resource_type
+        self.namespace = namespace
+        self.name = name
+        self.subresource = subresource
+
+
+def _resolve(cluster: Cluster, parts: list[str]) -> Route | None:
+    """Map path segments after the group-version prefix to a resource route."""
+    if parts[:1] == ["apis"] and len(parts) >= 4:
+        group, version, rest = parts[1], parts[2], parts[3:]
+    elif parts[:2] == ["api", "v1"] and len(parts) >= 3:
+        group, version, rest = "", "v1", parts[2:]
+    else:
+        return None
+    watch = False
+    if rest[:1] == ["watch"]:
+        watch, rest = True, rest[1:]
+    namespace = None
+    if len(rest) >= 3 and rest[0] == "namespaces" and cluster.registry.lookup(group, version, rest[2]):
+        found = cluster.registry.lookup(group, version, rest[2])
+        if found and found.namespaced:
+            namespace, rest = rest[1], rest[2:]
+    resource_type = cluster.registry.lookup(group, version, rest[0]) if rest else None
+    if resource_type is None or len(rest) > 3:
+        return None
+    name = rest[1] if len(rest) > 1 else None
+    subresource = rest[2] if len(rest) > 2 else ""
+    if subresource and subresource not in resource_type.subresources:
+        return None
+    route = Route(resource_type, namespace, name, subresource)
+    route.watch = watch  # type: ignore[attr-defined]
+    return route
+
+
+async def handle(request: web.Request) -> web.StreamResponse:
+    cluster = request.app[CLUSTER_KEY]
+    path = request.path.rstrip("/")
+    parts = [p for p in path.split("/") if p]
+    special = _special(request, cluster, parts)
+    if special is not None:
+        return special
+    route = _resolve(cluster, parts)
+    if route is None:
+        return _error(ApiError(404, "the server could not find the requested resource"))
+    method = request.method
+    if route.name is None:
+        if method == "GET":
+            if request.query.get("watch") in ("true", "1") or getattr(route, "watch", False):
+                return await _watch(request, cluster, route)
+            return _list(request, cluster, route)
+        if method == "POST":
+            return await _create(request, cluster, route)
+        if method == "DELETE":
+            return await _delete_collection(request, cluster, route)
+    else:
+        if getattr(route, "watch", False) and method == "GET":
+            return await _watch(request, cluster, route, name=route.name)
+        if route.subresource == "scale":
+            return await _scale(request, cluster, route)
+        if route.subresource == "log":
+            return web.Response(text="", content_type="text/plain")
+        if method == "GET":
+            obj = cluster.get(route.resource_type, route.namespace or "", route.name)
+            if _wants_table(request):
+                return _json(tables.table(route.resource_type, [obj], {"resourceVersion": _rv(obj)}))
+            return _json(obj)
+        if method == "PUT":
+            return await _update(request, cluster, route)
+        if method == "PATCH":
+            return await _patch(request, cluster, route)
+        if method == "DELETE":
+            return await _delete(request, cluster, route)
+        if method == "POST" and route.subresource in ("eviction", "token", "exec"):
+            return await _virtual_subresource(request, cluster, route)
+    return _error(ApiError(405, f"the server does not allow this method on the requested resource: {method}"))
+
+
+def _rv(obj: dict) -> str:
+    return obj["metadata"]["resourceVersion"]
+
+
+def _special(request: web.Request, cluster: Cluster, parts: list[str]) -> web.Response | None:
+    registry = cluster.registry
+    if request.method != "GET":
+        return None
+    if parts in ([], ["healthz"], ["readyz"], ["livez"]):
+        return web.Response(text="ok")
+    if parts == ["version"]:
+        return _json(discovery.VERSION_INFO)
+    if parts == ["api"]:
+        return _json(discovery.api_versions(f"{request.host}"))
+    if parts == ["apis"]:
+        return _json(discovery.api_group_list(registry))
+    if parts == ["api", "v1"]:
+        return _json(discovery.resource_list(registry, "", "v1"))
+    if len(parts) == 2 and parts[0] == "apis":
+        document = discovery.api_group(registry, parts[1])
+        return _json(document) if document else _error(ApiError(404, "the server could not find the requested "
+                                                                     "resource"))
+    if len(parts) == 3 and parts[0] == "apis":
+        document = discovery.resource_list(registry, parts[1], parts[2])
+        return _json(document) if document else _error(ApiError(404, "the server could not find the requested "
+                                                                     "resource"))
+    if parts[:1] == ["openapi"]:
+        return _openapi(request, cluster, parts)
+    return None
+
+
+def _openapi(request: web.Request, cluster: Cluster, parts: list[str]) -> web.Response:
+    cache = request.app[OPENAPI_CACHE_KEY]
+    registry = cluster.registry
+    if cache.get("generation") != registry.generation:
+        cache.clear()
+        cache["generation"] = registry.generation
+    if parts == ["openapi", "v2"]:
+        if "json" not in request.headers.get("Accept", "application/json") and "*/*" not in request.headers.get(
+            "Accept", ""
+        ):
+            return _error(ApiError(406, "only application/json is served for /openapi/v2"))
+        if "v2" not in cache:
+            cache["v2"] = json.dumps(openapi.v2_document(registry)).encode()
+        return web.Response(body=cache["v2"], content_type="application/json")
+    if parts == ["openapi", "v3"]:
+        if "v3" not in cache:
+            cache["v3"] = openapi.v3_index(registry)
+        return _json(cache["v3"])
+    key = "/".join(parts[2:])
+    if parts[2:3] == ["api"] and parts[3:] == ["v1"]:
+        group, version = "", "v1"
+    elif parts[2:3] == ["apis"] and len(parts) == 5:
+        group, version = parts[3], parts[4]
+    else:
+        return _error(ApiError(404, "the server could not find the requested resource"))
+    if key not in cache:
+        document = openapi.v3_document(registry, group, version)
+        if document is None:
+            return _error(ApiError(404, "the server could not find the requested resource"))
+        cache[key] = json.dumps(document).encode()
+    response = web.Response(body=cache[key], content_type="application/json")
+    response.headers["Cache-Control"] = "public, immutable"
+    return response
+
+
+# --- verbs
+
+
+def _list(request: web.Request, cluster: Cluster, route: Route) -> web.Response:
+    resource_type = route.resource_type
+    if "list" not in resource_type.verbs:
+        raise ApiError(405, f"the server does not allow this method on the requested resource: list")
+    objects = cluster.list(
+        resource_type, route.namespace, request.query.get("labelSelector"), request.query.get("fieldSelector")
+    )
+    metadata: dict = {"resourceVersion": str(cluster.store.revision)}
+    limit = int(request.query.get("limit") or 0)
+    start = 0
+    token = request.query.get("continue")
+    if token:
+        try:
+            start = int(base64.urlsafe_b64decode(token.encode()).decode())
+        except ValueError as error:
+            raise ApiError(400, "invalid continue token") from error
+    if limit and start + limit < len(objects):
+        metadata["continue"] = base64.urlsafe_b64encode(str(start + limit).encode()).decode()
+        metadata["remainingItemCount"] = len(objects) - start - limit
+        objects = objects[start : start + limit]
+    else:
+        objects = objects[start:]
+    if _wants_table(request):
+        return _json(tables.table(resource_type, objects, metadata))
+    return _json({
+        "kind": f"{resource_type.kind}List",
+        "apiVersion": resource_type.api_version,
+        "metadata": metadata,
+        "items": objects,
+    })
+
+
+async def _create(request: web.Request, cluster: Cluster, route: Route) -> web.Response:
+    options = _write_options(request)
+    body = await _body(request)
+    if not isinstance(body, dict):
+        raise ApiError(400, "the request body must be a JSON object")
+    if "create" not in route.resource_type.verbs:
+        raise ApiError(405, "the server does not allow this method on the requested resource")
+    created = cluster.create(route.resource_type, route.namespace or "", body, options)
+    status = 200 if route.resource_type.kind.endswith("Review") else 201
+    return _json(created, status=status, warnings=options.warnings)
+
+
+async def _update(request: web.Request, cluster: Cluster, route: Route) -> web.Response:
+    options = _write_options(request)
+    body = await _body(request)
+    if route.subresource == "finalize":
+        # Namespace finalize: only spec.finalizers may change through it.
+        current = cluster.get(route.resource_type, "", route.name or "")
+        finalizers = ((body or {}).get("spec") or {}).get("finalizers") or []
+        merged = {**current, "spec": {**(current.get("spec") or {}), "finalizers": finalizers}}
+        obj, _ = cluster.update(route.resource_type, "", route.name or "", merged, options)
+        return _json(obj)
+    obj, created = cluster.update(
+        route.resource_type, route.namespace or "", route.name or "", body, options, route.subresource
+    )
+    return _json(obj, status=201 if created else 200, warnings=options.warnings)
+
+
+async def _patch(request: web.Request, cluster: Cluster, route: Route) -> web.Response:
+    options = _write_options(request)
+    body = await _body(request)
+    obj, created = cluster.patch(
+        route.resource_type,
+        route.namespace or "",
+        route.name or "",
+        request.content_type,
+        body,
+        options,
+        route.subresource,
+    )
+    return _json(obj, status=201 if created else 200, warnings=options.warnings)
+
+
+async def _delete(request: web.Request, cluster: Cluster, route: Route) -> web.Response:
+    options = await _delete_options(request)
+    obj = cluster.delete(route.resource_type, route.namespace or "", route.name or "", options)
+    pending = bool(obj["metadata"].get("deletionTimestamp")) and cluster.store.get(
+        route.resource_type.group_resource, obj["metadata"].get("namespace", ""), obj["metadata"]["name"]
+    ) is not None
+    return _json(obj, status=202 if pending and route.resource_type.kind == "Namespace" else 200)
+
+
+async def _delete_collection(request: web.Request, cluster: Cluster, route: Route) -> web.Response:
+    options = await _delete_options(request)
+    deleted = cluster.delete_collection(
+        route.resource_type,
+        route.namespace,
+        request.query.get("labelSelector"),
+        request.query.get("fieldSelector"),
+        options,
+    )
+    resource_type = route.resource_type
+    return _json({
+        "kind": f"{resource_type.kind}List",
+        "apiVersion": resource_type.api_version,
+        "metadata": {"resourceVersion": str(cluster.store.revision)},
+        "items": deleted,
+    })
+
+
+async def _scale(request: web.Request, cluster: Cluster, route: Route) -> web.Response:
+    resource_type = route.resource_type
+    namespace, name = route.namespace or "", route.name or ""
+    if request.method in ("PUT", "PATCH"):
+        options = _write_options(request)
+        body = await _body(request)
+        if request.method == "PATCH":
+            current = _scale_of(cluster.get(resource_type, namespace, name))
+            from sandbox.kube import patching
+
+            body = patching.merge_patch(current, body) if request.content_type != "application/json-patch+json" \
+                else patching.json_patch(current, body)
+        replicas = ((body or {}).get("spec") or {}).get("replicas")
+        if not isinstance(replicas, int) or replicas < 0:
+            raise ApiError(422, f"Scale.autoscaling \"{name}\" is invalid: spec.replicas: Invalid value: "
+                                f"{replicas}: must be greater than or equal to 0")
+        cluster.patch(resource_type, namespace, name, "application/merge-patch+json",
+                      {"spec": {"replicas": replicas}}, options)
+    return _json(_scale_of(cluster.get(resource_type, namespace, name)))
+
+
+def _scale_of(obj: dict) -> dict:
+    status = obj.get("status") or {}
+    selector = ((obj.get("spec") or {}).get("selector") or {}).get("matchLabels") or {}
+    return {
+        "kind": "Scale",
+        "apiVersion": "autoscaling/v1",
+        "metadata": {k: obj["metadata"][k] for k in ("name", "namespace", "uid", "resourceVersion",
+                                                       "creationTimestamp") if k in obj["metadata"]},
+        "spec": {"replicas": (obj.get("spec") or {}).get("replicas", 0)},
+        "status": {"replicas": status.get("replicas", 0),
+                   "selector": ",".join(f"{k}={v}" for k, v in selector.items())},
+    }
+
+
+async def _virtual_subresource(request: web.Request, cluster: Cluster, route: Route) -> web.Response:
+    cluster.get(route.resource_type, route.namespace or "", route.name or "")
+    if route.subresource == "token":
+        body = await _body(request) or {}
+        return _json({**body, "kind": "TokenRequest", "apiVersion": "authentication.k8s.io/v1",
+                      "status": {"token": "sandbox-service-account-token",
+                                 "expirationTimestamp": "2099-01-01T00:00:00Z"}}, status=201)
+    if route.subresource == "eviction":
+        cluster.delete(route.resource_type, route.namespace or "", route.name or "", DeleteOptions())
+        return _json(success_status(), status=201)
+    raise ApiError(400, "the sandbox emulator runs no containers, so there is nothing to exec into")
+
+
+# --- watch
+
+
+async def _watch(request: web.Request, cluster: Cluster, route: Route, name: str | None = None) -> web.StreamResponse:
+    resource_type = route.resource_type
+    query = request.query
+    field_selector = query.get("fieldSelector")
+    if name:
+        field_selector = ",".join(filter(None, [field_selector, f"metadata.name={name}"]))
+    matches = object_matcher(query.get("labelSelector"), field_selector)
+    namespace = route.namespace if resource_type.namespaced else None
+    watcher = Watcher(resource_type.group_resource, namespace, matches)
+    send_initial = query.get("sendInitialEvents") == "true"
+    bookmarks = query.get("allowWatchBookmarks") == "true"
+    resource_version = query.get("resourceVersion", "")
+    timeout = float(query["timeoutSeconds"]) if query.get("timeoutSeconds") else None
+
+    # Subscribe before reading state, so nothing written in between is missed.
+    cluster.store.subscribe(watcher)
+    try:
+        if send_initial or resource_version in ("", "0"):
+            backlog = [("ADDED", obj) for obj in cluster.list(resource_type, namespace) if matches(obj)]
+        else:
+            try:
+                since = int(resource_version)
+            except ValueError as error:
+                raise ApiError(400, f"invalid resourceVersion {resource_version!r}") from error
+            backlog = [
+                (event.type, event.obj)
+                for event in cluster.store.events_since(since)
+                if watcher.wants(event)
+            ]
+        response = web.StreamResponse(headers={"Content-Type": "application/json", "Cache-Control": "no-cache"})
+        response.enable_chunked_encoding()
+        await response.prepare(request)
+
+        async def send(event_type: str, obj: dict) -> None:
+            line = json.dumps({"type": event_type, "object": obj}, separators=(",", ":")) + "\n"
+            await response.write(line.encode())
+
+        def bookmark(initial_end: bool = False) -> dict:
+            metadata: dict = {"resourceVersion": str(cluster.store.revision)}
+            if initial_end:
+                metadata["annotations"] = {INITIAL_EVENTS_END: "true"}
+            return {"kind": resource_type.kind, "apiVersion": resource_type.api_version, "metadata": metadata}
+
+        for event_type, obj in backlog:
+            await send(event_type, cluster._present(resource_type, obj))
+        if send_initial and bookmarks:
+            await send("BOOKMARK", bookmark(initial_end=True))
+        loop = asyncio.get_running_loop()
+        deadline = loop.time() + timeout if timeout else None
+        while True:
+            wait = BOOKMARK_INTERVAL_SECONDS
+            if deadline is not None:
+                wait = min(wait, deadline - loop.time())
+                if wait <= 0:
+                    break
+            try:
+                event = await asyncio.wait_for(watcher.queue.get(), timeout=wait)
+            except TimeoutError:
+                if bookmarks:
+                    await send("BOOKMARK", bookmark())
+                continue
+            await send(event.type, cluster._present(resource_type, event.obj))
+        with contextlib.suppress(ConnectionResetError):
+            await response.write_eof()
+        return response
+    except (ConnectionResetError, asyncio.CancelledError):
+        raise
+    finally:
+        cluster.store.unsubscribe(watcher)
+
+
+def create_app(cluster: Cluster, tokens: frozenset[str]) -> web.Application:
+    app = web.Application(middlewares=[status_errors, authenticate], client_max_size=64 * 1024 * 1024)
+    app[CLUSTER_KEY] = cluster
+    app[TOKENS_KEY] = tokens
+    app[OPENAPI_CACHE_KEY] = {}
+    app.router.add_route("*", "/{tail:.*}", handle)
+    return app
+
+
+def not_found_route(route: Route) -> ApiError:
+    return not_found(route.resource_type.group, route.resource_type.plural, route.name or "")

@@ -1,0 +1,178 @@
+"""Server-side printing: the `Table` answers behind `kubectl get`'s columns."""
+
+from __future__ import annotations
+
+import datetime
+
+from sandbox.kube.resources import ResourceType
+from sandbox.kube.selectors import field_value
+
+
+def _age(obj: dict) -> str:
+    created = obj.get("metadata", {}).get("creationTimestamp")
+    if not created:
+        return "<unknown>"
+    then = datetime.datetime.strptime(created, "%Y-%m-%dT%H:%M:%SZ").replace(tzinfo=datetime.UTC)
+    seconds = int((datetime.datetime.now(datetime.UTC) - then).total_seconds())
+    for unit, size in (("d", 86400), ("h", 3600), ("m", 60)):
+        if seconds >= size * 2 or (unit == "m" and seconds >= 120):
+            return f"{seconds // size}{unit}"
+    return f"{seconds}s"
+
+
+def _ready(obj: dict) -> str:
+    status = obj.get("status") or {}
+    return f"{status.get('readyReplicas', 0)}/{(obj.get('spec') or {}).get('replicas', 0)}"
+
+
+def _node_status(obj: dict) -> str:
+    conditions = (obj.get("status") or {}).get("conditions") or []
+    ready = next((c for c in conditions if c.get("type") == "Ready"), {})
+    return "Ready" if ready.get("status") == "True" else "NotReady"
+
+
+def _service_external(obj: dict) -> str:
+    ingress = ((obj.get("status") or {}).get("loadBalancer") or {}).get("ingress") or []
+    if ingress:
+        return ",".join(i.get("hostname") or i.get("ip", "") for i in ingress)
+    return "<pending>" if (obj.get("spec") or {}).get("type") == "LoadBalancer" else "<none>"
+
+
+def _ports(obj: dict) -> str:
+    ports = (obj.get("spec") or {}).get("ports") or []
+    rendered = [
+        f"{p.get('port')}{':' + str(p['nodePort']) if p.get('nodePort') else ''}/{p.get('protocol', 'TCP')}"
+        for p in ports
+    ]
+    return ",".join(rendered) or "<none>"
+
+
+def _pod_ready(obj: dict) -> str:
+    statuses = (obj.get("status") or {}).get("containerStatuses") or []
+    total = len((obj.get("spec") or {}).get("containers") or [])
+    return f"{sum(1 for s in statuses if s.get('ready'))}/{total}"
+
+
+def _ingress_hosts(obj: dict) -> str:
+    return ",".join(r.get("host", "*") for r in (obj.get("spec") or {}).get("rules") or []) or "*"
+
+
+Column = tuple[str, str, object]
+COLUMNS: dict[tuple[str, str], list[Column]] = {
+    ("", "Node"): [
+        ("Status", "string", _node_status),
+        ("Roles", "string", lambda o: "<none>"),
+        ("Age", "string", _age),
+        ("Version", "string", lambda o: field_value(o, "status.nodeInfo.kubeletVersion")),
+    ],
+    ("", "Namespace"): [("Status", "string", lambda o: field_value(o, "status.phase")), ("Age", "string", _age)],
+    ("", "Pod"): [
+        ("Ready", "string", _pod_ready),
+        ("Status", "string", lambda o: field_value(o, "status.phase") or "Pending"),
+        ("Restarts", "integer", lambda o: 0),
+        ("Age", "string", _age),
+    ],
+    ("", "Service"): [
+        ("Type", "string", lambda o: field_value(o, "spec.type")),
+        ("Cluster-IP", "string", lambda o: field_value(o, "spec.clusterIP") or "<none>"),
+        ("External-IP", "string", _service_external),
+        ("Port(s)", "string", _ports),
+        ("Age", "string", _age),
+    ],
+    ("", "ConfigMap"): [("Data", "integer", lambda o: len(o.get("data") or {})), ("Age", "string", _age)],
+    ("", "Secret"): [
+        ("Type", "string", lambda o: o.get("type", "")),
+        ("Data", "integer", lambda o: len(o.get("data") or {})),
+        ("Age", "string", _age),
+    ],
+    ("apps", "Deployment"): [
+        ("Ready", "string", _ready),
+        ("Up-to-date", "integer", lambda o: (o.get("status") or {}).get("updatedReplicas", 0)),
+        ("Available", "integer", lambda o: (o.get("status") or {}).get("availableReplicas", 0)),
+        ("Age", "string", _age),
+    ],
+    ("apps", "StatefulSet"): [("Ready", "string", _ready), ("Age", "string", _age)],
+    ("apps", "ReplicaSet"): [
+        ("Desired", "integer", lambda o: (o.get("spec") or {}).get("replicas", 0)),
+        ("Current", "integer", lambda o: (o.get("status") or {}).get("replicas", 0)),
+        ("Ready", "integer", lambda o: (o.get("status") or {}).get("readyReplicas", 0)),
+        ("Age", "string", _age),
+    ],
+    ("apps", "DaemonSet"): [
+        ("Desired", "integer", lambda o: (o.get("status") or {}).get("desiredNumberScheduled", 0)),
+        ("Ready", "integer", lambda o: (o.get("status") or {}).get("numberReady", 0)),
+        ("Age", "string", _age),
+    ],
+    ("batch", "Job"): [
+        ("Status", "string", lambda o: "Complete" if (o.get("status") or {}).get("succeeded") else "Running"),
+        ("Completions", "string", lambda o: f"{(o.get('status') or {}).get('succeeded', 0)}/"
+                                            f"{(o.get('spec') or {}).get('completions', 1)}"),
+        ("Age", "string", _age),
+    ],
+    ("networking.k8s.io", "Ingress"): [
+        ("Class", "string", lambda o: field_value(o, "spec.ingressClassName") or "<none>"),
+        ("Hosts", "string", _ingress_hosts),
+        ("Address", "string", lambda o: _service_external(o).replace("<none>", "")),
+        ("Ports", "string", lambda o: "80"),
+        ("Age", "string", _age),
+    ],
+    ("apiextensions.k8s.io", "CustomResourceDefinition"): [("Created At", "date", lambda o: field_value(
+        o, "metadata.creationTimestamp"))],
+}
+
+
+def _json_path_value(obj: dict, json_path: str) -> object:
+    path = json_path.strip().lstrip(".").replace("[", ".[")
+    value: object = obj
+    for part in path.split("."):
+        if not part:
+            continue
+        if part.startswith("[") and isinstance(value, list):
+            index = part.strip("[]")
+            value = value[int(index)] if index.isdigit() and int(index) < len(value) else None
+        else:
+            value = value.get(part) if isinstance(value, dict) else None
+    return value
+
+
+def _custom_columns(resource_type: ResourceType) -> list[Column]:
+    columns: list[Column] = []
+    for column in resource_type.printer_columns:
+        json_path = column.get("jsonPath", "")
+        if json_path == ".metadata.creationTimestamp":
+            columns.append((column["name"], "string", _age))
+        else:
+            columns.append((column["name"], column.get("type", "string"),
+                            lambda o, p=json_path: _json_path_value(o, p)))
+    if not any(name == "Age" for name, _, _ in columns):
+        columns.append(("Age", "string", _age))
+    return columns
+
+
+def table(resource_type: ResourceType, objects: list[dict], list_metadata: dict) -> dict:
+    columns = (
+        _custom_columns(resource_type)
+        if resource_type.is_custom
+        else COLUMNS.get((resource_type.group, resource_type.kind), [("Age", "string", _age)])
+    )
+    definitions = [{"name": "Name", "type": "string", "format": "name", "description": "Name", "priority": 0}]
+    definitions += [{"name": name, "type": kind, "format": "", "description": name, "priority": 0}
+                    for name, kind, _ in columns]
+    rows = [
+        {
+            "cells": [obj["metadata"]["name"], *(render(obj) for _, _, render in columns)],
+            "object": {
+                "kind": "PartialObjectMetadata",
+                "apiVersion": "meta.k8s.io/v1",
+                "metadata": obj["metadata"],
+            },
+        }
+        for obj in objects
+    ]
+    return {
+        "kind": "Table",
+        "apiVersion": "meta.k8s.io/v1",
+        "metadata": list_metadata,
+        "columnDefinitions": definitions,
+        "rows": rows,
+    }

@@ -1,0 +1,85 @@
+"""Each fidelity patch makes moto answer a field the way real AWS does (sandbox/aws/fidelity.py)."""
+
+from __future__ import annotations
+
+import json
+
+import boto3
+import pytest
+
+from sandbox.aws import fidelity
+
+TAGS = [{"Key": "Project", "Value": "fidelity-test"}]
+
+
+@pytest.fixture
+def client(aws_endpoint: str):
+    def make(service: str):
+        return boto3.client(
+            service, endpoint_url=aws_endpoint, region_name="us-east-1", aws_access_key_id="sandbox",
+            aws_secret_access_key="sandbox",
+        )
+
+    return make
+
+
+def test_every_patch_is_registered_once() -> None:
+    names = [p.__name__ for p in fidelity.PATCHES]
+    assert len(names) == len(set(names))
+    assert {"dynamodb_table_id", "ec2_tag_resource_types", "eks_nodegroup_update_config",
+            "rds_gp3_storage_throughput", "tagging_api_covers_ecr"} <= set(names)
+
+
+def test_dynamodb_returns_table_id(client) -> None:
+    dynamodb = client("dynamodb")
+    created = dynamodb.create_table(
+        TableName="fidelity-locks", BillingMode="PAY_PER_REQUEST",
+        KeySchema=[{"AttributeName": "LockID", "KeyType": "HASH"}],
+        AttributeDefinitions=[{"AttributeName": "LockID", "AttributeType": "S"}],
+    )["TableDescription"]
+    described = dynamodb.describe_table(TableName="fidelity-locks")["Table"]
+    assert created["TableId"] == described["TableId"]  # stable for the table's life
+    assert len(described["TableId"]) == 36
+
+
+def test_nat_gateway_tags_found_by_aws_resource_type(client) -> None:
+    ec2 = client("ec2")
+    vpc = ec2.create_vpc(CidrBlock="10.9.0.0/16")["Vpc"]["VpcId"]
+    subnet = ec2.create_subnet(VpcId=vpc, CidrBlock="10.9.1.0/24")["Subnet"]["SubnetId"]
+    allocation = ec2.allocate_address(Domain="vpc")["AllocationId"]
+    nat = ec2.create_nat_gateway(SubnetId=subnet, AllocationId=allocation, TagSpecifications=[
+        {"ResourceType": "natgateway", "Tags": TAGS}])["NatGateway"]["NatGatewayId"]
+    ec2.create_tags(Resources=[allocation], Tags=TAGS)
+    for resource_id, resource_type in ((nat, "natgateway"), (allocation, "elastic-ip")):
+        tags = ec2.describe_tags(Filters=[
+            {"Name": "resource-id", "Values": [resource_id]}, {"Name": "resource-type", "Values": [resource_type]},
+        ])["Tags"]
+        assert [(t["Key"], t["ResourceType"]) for t in tags] == [("Project", resource_type)]
+
+
+def test_eks_nodegroup_has_default_update_config(client) -> None:
+    iam, eks = client("iam"), client("eks")
+    role = iam.create_role(RoleName="fidelity-eks", AssumeRolePolicyDocument=json.dumps({"Statement": []}))
+    arn = role["Role"]["Arn"]
+    eks.create_cluster(name="fidelity", roleArn=arn, resourcesVpcConfig={"subnetIds": []})
+    eks.create_nodegroup(clusterName="fidelity", nodegroupName="nodes", nodeRole=arn, subnets=["subnet-1"])
+    nodegroup = eks.describe_nodegroup(clusterName="fidelity", nodegroupName="nodes")["nodegroup"]
+    assert nodegroup["updateConfig"] == {"maxUnavailable": 1}
+
+
+def test_rds_gp3_reports_baseline_throughput(client) -> None:
+    rds = client("rds")
+    instance = rds.create_db_instance(
+        DBInstanceIdentifier="fidelity-db", Engine="postgres", EngineVersion="15.8", DBInstanceClass="db.t3.micro",
+        AllocatedStorage=20, StorageType="gp3", MasterUsername="app", MasterUserPassword="not-a-real-secret-1",
+    )["DBInstance"]
+    assert instance["StorageThroughput"] == 125
+
+
+def test_tagging_api_lists_ecr_repositories(client) -> None:
+    client("ecr").create_repository(repositoryName="fidelity/backend", tags=TAGS)
+    found = client("resourcegroupstaggingapi").get_resources(
+        TagFilters=[{"Key": "Project", "Values": ["fidelity-test"]}], ResourceTypeFilters=["ecr:repository"],
+    )["ResourceTagMappingList"]
+    assert [m["ResourceARN"] for m in found] == [
+        "arn:aws:ecr:us-east-1:123456789012:repository/fidelity/backend"]
