@@ -7,6 +7,8 @@
 
 from __future__ import annotations
 
+import re
+
 
 def tag_filters(tags):
     """Resource Groups Tagging API TagFilters that match every key=value of ``tags``."""
@@ -29,11 +31,12 @@ def resource_type_of(arn):
     parts = arn.split(":", 5)
     if len(parts) < 6:
         return service_of(arn)
-    resource = parts[5]
-    kind = resource.split("/", 1)[0] if "/" in resource else resource.split(":", 1)[0] if ":" in resource else ""
-    if parts[2] == "s3":
-        kind = "bucket" if "/" not in resource else "object"
-    return f"{parts[2]}:{kind}" if kind else parts[2]
+    service, resource = parts[2], parts[5]
+    if service == "s3":
+        return "s3:object" if "/" in resource else "s3:bucket"
+    # The type is the resource part up to its first separator: "repository/x", "db:name", "log-group:/x".
+    kind = re.split(r"[:/]", resource, maxsplit=1)[0] if re.search(r"[:/]", resource) else ""
+    return f"{service}:{kind}" if kind else service
 
 
 def sweep_result(arn, tags):

@@ -16,7 +16,7 @@ description:
   - The provider is identified by its issuer URL; an account holds at most one provider per URL.
   - Client ids (audiences), thumbprints and tags of an existing provider are updated in place.
 author:
-  - ecommerce_demo.platform maintainers
+  - ecommerce_demo.platform maintainers (@ecommerce-demo)
 options:
   url:
     description:

@@ -13,7 +13,7 @@ description:
   - Describe one IAM OpenID Connect identity provider, chosen by ARN or by issuer URL, or all
     the providers of the account.
 author:
-  - ecommerce_demo.platform maintainers
+  - ecommerce_demo.platform maintainers (@ecommerce-demo)
 options:
   arn:
     description:

@@ -1,0 +1,82 @@
+"""A fresh sandbox of its own (private SANDBOX_HOME, free ports) for the end-to-end run."""
+
+from __future__ import annotations
+
+import json
+import os
+import socket
+import subprocess
+import sys
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+import boto3
+import pytest
+
+REPO = Path(__file__).resolve().parents[2]
+BIN = Path(sys.executable).parent
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+@dataclass
+class Run:
+    returncode: int
+    stats: dict
+    output: str
+
+    @property
+    def changed(self) -> int:
+        return sum(host["changed"] for host in self.stats.values())
+
+    @property
+    def failures(self) -> int:
+        return sum(host["failures"] + host["unreachable"] for host in self.stats.values())
+
+
+@dataclass
+class Sandbox:
+    env: dict[str, str]
+
+    def client(self, service: str):
+        return boto3.client(
+            service, endpoint_url=f"http://127.0.0.1:{self.env['SANDBOX_AWS_PORT']}", region_name="us-east-1",
+            aws_access_key_id="sandbox", aws_secret_access_key="sandbox",
+        )
+
+    def playbook(self, *args: str) -> Run:
+        """ansible-playbook with the JSON callback; the play recap's stats are parsed."""
+        env = {**self.env, "ANSIBLE_STDOUT_CALLBACK": "ansible.posix.json", "ANSIBLE_CONFIG": str(REPO / "ansible.cfg")}
+        result = subprocess.run(
+            [str(BIN / "ansible-playbook"), *args], cwd=REPO, env=env, capture_output=True, text=True,
+            timeout=1800, check=False,
+        )
+        try:
+            stats = json.loads(result.stdout[result.stdout.index("{"):])["stats"]
+        except (ValueError, KeyError):
+            stats = {}
+        return Run(result.returncode, stats, result.stdout[-6000:] + result.stderr[-3000:])
+
+
+@pytest.fixture(scope="module")
+def sandbox(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Sandbox]:
+    home = tmp_path_factory.mktemp("e2e-sandbox")
+    env = {
+        **{k: v for k, v in os.environ.items() if not k.startswith(("AWS_", "SANDBOX_", "KUBECONFIG"))},
+        "SANDBOX_HOME": str(home),
+        "SANDBOX_AWS_PORT": str(free_port()),
+        "SANDBOX_KUBE_PORT": str(free_port()),
+    }
+    up = subprocess.run([sys.executable, "-m", "sandbox", "up", "aws"], cwd=REPO, env=env, capture_output=True,
+                        text=True, timeout=300, check=False)
+    assert up.returncode == 0, up.stdout + up.stderr
+    try:
+        yield Sandbox(env)
+    finally:
+        subprocess.run([sys.executable, "-m", "sandbox", "down"], cwd=REPO, env=env, capture_output=True,
+                       timeout=120, check=False)

@@ -1,0 +1,60 @@
+"""End to end on a fresh sandbox: site.yml, again (changed=0), --check (changed=0), teardown, sweep.
+
+The steps depend on each other and run in file order (one module-scoped sandbox).
+"""
+
+from __future__ import annotations
+
+PROJECT_TAG = {"Key": "Project", "Values": ["ecommerce-demo"]}
+
+
+def our_leftovers(sandbox) -> list[str]:
+    """Everything of ours, found without the collection's own modules: boto3 straight to the APIs."""
+    tagging = sandbox.client("resourcegroupstaggingapi")
+    found = [m["ResourceARN"] for m in tagging.get_resources(TagFilters=[PROJECT_TAG])["ResourceTagMappingList"]]
+    found += [f"s3:{b['Name']}" for b in sandbox.client("s3").list_buckets()["Buckets"]]
+    found += [f"dynamodb:{t}" for t in sandbox.client("dynamodb").list_tables()["TableNames"]]
+    found += [r["repositoryArn"] for r in sandbox.client("ecr").describe_repositories()["repositories"]]
+    iam = sandbox.client("iam")
+    found += [r["Arn"] for r in iam.list_roles()["Roles"] if r["RoleName"] == "github-actions-role"]
+    found += [p["Arn"] for p in iam.list_open_id_connect_providers()["OpenIDConnectProviderList"]]
+    return sorted(set(found))
+
+
+def test_site_provisions_the_platform(sandbox):
+    run = sandbox.playbook("site.yml")
+    assert run.returncode == 0, run.output
+    assert run.changed > 0
+    repositories = {r["repositoryName"] for r in sandbox.client("ecr").describe_repositories()["repositories"]}
+    assert repositories == {"ecommerce-demo/backend", "ecommerce-demo/frontend"}
+    assert any(b["Name"].startswith("ecommerce-demo-tfstate-") for b in sandbox.client("s3").list_buckets()["Buckets"])
+    assert sandbox.client("iam").get_role(RoleName="github-actions-role")["Role"]["Arn"]
+
+
+def test_site_again_changes_nothing(sandbox):
+    run = sandbox.playbook("site.yml")
+    assert run.returncode == 0, run.output
+    assert run.changed == 0, run.output
+
+
+def test_site_in_check_mode_changes_nothing(sandbox):
+    run = sandbox.playbook("site.yml", "--check")
+    assert run.returncode == 0, run.output
+    assert run.changed == 0, run.output
+
+
+def test_teardown_keeps_the_state_backend_by_default(sandbox):
+    run = sandbox.playbook("teardown.yml")
+    assert run.returncode == 0, run.output
+    left = our_leftovers(sandbox)
+    assert len(left) == 4, left  # the bucket and the lock table, each seen by tag and by listing
+    assert all("tfstate" in arn for arn in left), left
+
+
+def test_teardown_with_state_backend_leaves_nothing(sandbox):
+    run = sandbox.playbook("teardown.yml", "-e", "teardown_state_backend=true")
+    assert run.returncode == 0, run.output
+    assert our_leftovers(sandbox) == []
+    again = sandbox.playbook("teardown.yml", "-e", "teardown_state_backend=true")
+    assert again.returncode == 0, again.output
+    assert again.changed == 0, again.output
