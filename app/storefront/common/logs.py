@@ -2,13 +2,20 @@
 
 The request id lives in a context variable: the request-id middleware sets it, so every log call made
 while serving that request (in the handler, the repository, the cache) is tagged without passing it down.
+
+Records are handed to a background thread that formats and writes them (QueueHandler/QueueListener): a
+slow log pipe must never block the event loop, which serves every request of the process.
 """
 
 from __future__ import annotations
 
+import atexit
 import contextvars
+import copy
 import json
 import logging
+import logging.handlers
+import queue
 import sys
 from datetime import UTC, datetime
 from typing import Any
@@ -43,16 +50,49 @@ class JsonFormatter(logging.Formatter):
                 entry[key] = value
         if record.exc_info:
             entry["exception"] = self.formatException(record.exc_info)
+        elif record.exc_text:
+            entry["exception"] = record.exc_text
         return json.dumps(entry, default=str)
+
+
+class _ContextQueueHandler(logging.handlers.QueueHandler):
+    """Captures what only the logging thread knows (the request id, the rendered message and traceback)
+    before the record crosses to the writer thread."""
+
+    def prepare(self, record: logging.LogRecord) -> logging.LogRecord:
+        record = copy.copy(record)
+        if getattr(record, "request_id", None) is None:
+            record.request_id = request_id_var.get()
+        record.msg = record.getMessage()
+        record.args = None
+        if record.exc_info:
+            record.exc_text = logging.Formatter().formatException(record.exc_info)
+            record.exc_info = None
+        return record
+
+
+_listener: logging.handlers.QueueListener | None = None
 
 
 def configure_logging(service: str, level: str = "INFO") -> None:
     """Send every logger's records to stderr as JSON (the container runtime collects stderr)."""
-    handler = logging.StreamHandler(sys.stderr)
-    handler.setFormatter(JsonFormatter(service))
+    global _listener  # one listener per process, replaced if logging is configured again
+    if _listener is not None:
+        _listener.stop()
+    writer = logging.StreamHandler(sys.stderr)
+    writer.setFormatter(JsonFormatter(service))
+    records: queue.SimpleQueue[logging.LogRecord] = queue.SimpleQueue()
+    _listener = logging.handlers.QueueListener(records, writer)
+    _listener.start()
     root = logging.getLogger()
-    root.handlers[:] = [handler]
+    root.handlers[:] = [_ContextQueueHandler(records)]
     root.setLevel(level)
+
+
+@atexit.register
+def _flush_logs() -> None:
+    if _listener is not None:
+        _listener.stop()
 
 
 class JsonAccessLogger(AbstractAccessLogger):

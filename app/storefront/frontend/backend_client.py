@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
 from collections.abc import AsyncIterator, Mapping
 from typing import Any
 
@@ -11,7 +10,10 @@ from aiohttp import web
 from multidict import CIMultiDict, CIMultiDictProxy
 from yarl import URL
 
+from storefront.common.middlewares import REQUEST_ID_HEADER, REQUEST_ID_KEY
+
 from .config import FrontendConfig
+from .keys import BACKEND_SESSION_KEY, CONFIG_KEY
 
 CART_COOKIE = "cart_id"
 CART_HEADER = "X-Cart-Id"
@@ -51,9 +53,10 @@ def create_session(config: FrontendConfig) -> aiohttp.ClientSession:
     )
 
 
-async def session_context(app: web.Application, key: web.AppKey[aiohttp.ClientSession]) -> AsyncIterator[None]:
+async def backend_session_context(app: web.Application) -> AsyncIterator[None]:
+    """cleanup_ctx: one ClientSession (one connection pool) for the application's whole life."""
     async with create_session(app[CONFIG_KEY]) as session:
-        app[key] = session
+        app[BACKEND_SESSION_KEY] = session
         yield
 
 
@@ -63,11 +66,12 @@ class BackendClient:
     def __init__(self, session: aiohttp.ClientSession, base_url: URL, request: web.Request) -> None:
         self._session = session
         self._base_url = base_url
-        self._headers: dict[str, str] = {"Accept": "application/json", "Accept-Encoding": "identity"}
-        request_id = request.headers.get("X-Request-ID")
-        if request_id:
-            self._headers["X-Request-ID"] = request_id
-        self.cart_id = request.cookies.get(CART_COOKIE) or None
+        self._headers: dict[str, str] = {
+            "Accept": "application/json",
+            "Accept-Encoding": "identity",  # the session does not decompress (for the proxy's sake)
+            REQUEST_ID_HEADER: request[REQUEST_ID_KEY],  # one id in both services' logs
+        }
+        self._incoming_cart_id = self.cart_id = request.cookies.get(CART_COOKIE) or None
         # Set-Cookie headers the backend sent (a new cart id); the view copies them onto its response.
         self.set_cookies: list[str] = []
 
@@ -91,7 +95,7 @@ class BackendClient:
             ) as response:
                 self._remember_cookies(response.headers)
                 payload = await response.json(content_type=None) if response.status != 204 else None
-        except (TimeoutError, asyncio.TimeoutError) as error:
+        except TimeoutError as error:  # aiohttp's connect/read timeouts subclass it
             raise BackendTimeout(f"{method} {path} timed out") from error
         except aiohttp.ClientError as error:
             raise BackendUnavailable(f"{method} {path}: {error}") from error
@@ -111,6 +115,9 @@ class BackendClient:
         headers: CIMultiDict[str] = response.headers  # type: ignore[assignment]
         for value in self.set_cookies:
             headers.add("Set-Cookie", value)
+        backend_set_cart_cookie = any(value.startswith(f"{CART_COOKIE}=") for value in self.set_cookies)
+        if self.cart_id and self.cart_id != self._incoming_cart_id and not backend_set_cart_cookie:
+            response.set_cookie(CART_COOKIE, self.cart_id, path="/", httponly=True, samesite="Lax")
         return response
 
     # --- the API, one method per backend endpoint the pages use -----------------------------------------
@@ -129,7 +136,8 @@ class BackendClient:
 
     async def add_to_cart(self, product_id: int, quantity: int) -> dict[str, Any]:
         if not self.cart_id:
-            await self.cart()  # the backend hands out a cart id (cookie) on first sight
+            # The backend hands out a cart id (cookie and body) on first sight of a visitor.
+            self.cart_id = (await self.cart())["id"]
         return await self.call(
             "POST", "/api/v1/cart/items", json={"product_id": product_id, "quantity": quantity}
         )
@@ -147,6 +155,3 @@ class BackendClient:
 
     async def order(self, order_id: str, email: str) -> dict[str, Any]:
         return await self.call("GET", f"/api/v1/orders/{order_id}", params={"email": email})
-
-
-from .keys import CONFIG_KEY  # noqa: E402  (keys imports nothing from here; kept last to read top-down)

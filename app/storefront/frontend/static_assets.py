@@ -19,8 +19,15 @@ IMMUTABLE = "public, max-age=31536000, immutable"
 REVALIDATE = "no-cache"
 DIGEST_LENGTH = 8
 
-mimetypes.add_type("image/svg+xml", ".svg")
-mimetypes.add_type("text/javascript", ".js")
+# Stated explicitly rather than left to the platform's mime.types, which differ between distributions.
+CONTENT_TYPES = {
+    ".css": "text/css",
+    ".js": "text/javascript",
+    ".svg": "image/svg+xml",
+    ".png": "image/png",
+    ".webp": "image/webp",
+    ".woff2": "font/woff2",
+}
 
 
 def hashed_name(relative: PurePosixPath, content: bytes) -> str:
@@ -66,6 +73,13 @@ class StaticManifest:
         if found is None:
             raise web.HTTPNotFound()
         path, cache_control = found
-        response = web.FileResponse(path, headers={"Cache-Control": cache_control})
+        content_type = CONTENT_TYPES.get(path.suffix) or mimetypes.guess_type(path.name)[0]
+        response = web.FileResponse(
+            path,
+            headers={
+                "Cache-Control": cache_control,
+                "Content-Type": content_type or "application/octet-stream",
+            },
+        )
         response.headers["X-Content-Type-Options"] = "nosniff"
         return response

@@ -1,0 +1,61 @@
+"""Prometheus metrics for HTTP traffic, labelled by route template (`/api/v1/products/{id}`), never by
+raw path, so that the number of series stays bounded whatever clients request."""
+
+from __future__ import annotations
+
+import time
+
+from aiohttp import web
+from prometheus_client import (
+    CONTENT_TYPE_LATEST,
+    REGISTRY,
+    CollectorRegistry,
+    Counter,
+    Histogram,
+    generate_latest,
+)
+
+from storefront.common.middlewares import Handler
+
+UNMATCHED_ROUTE = "<unmatched>"
+
+REQUESTS = Counter("http_requests_total", "HTTP requests served", ["method", "route", "status"])
+REQUEST_SECONDS = Histogram(
+    "http_request_duration_seconds",
+    "Time spent serving HTTP requests",
+    ["method", "route"],
+    buckets=(0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0, 10.0),
+)
+
+
+def route_template(request: web.Request) -> str:
+    resource = request.match_info.route.resource
+    return resource.canonical if resource is not None else UNMATCHED_ROUTE
+
+
+@web.middleware
+async def metrics_middleware(request: web.Request, handler: Handler) -> web.StreamResponse:
+    started = time.perf_counter()
+    status = 500  # what the client sees if the handler raises something no inner middleware answered
+    try:
+        response = await handler(request)
+        status = response.status
+        return response
+    except web.HTTPException as error:
+        status = error.status
+        raise
+    finally:
+        route = route_template(request)
+        REQUESTS.labels(request.method, route, str(status)).inc()
+        REQUEST_SECONDS.labels(request.method, route).observe(time.perf_counter() - started)
+
+
+def metrics_handler(registry: CollectorRegistry = REGISTRY):
+    """A handler exposing `registry` in the Prometheus text format; mount it at GET /metrics."""
+
+    async def metrics(request: web.Request) -> web.Response:
+        response = web.Response(body=generate_latest(registry))
+        response.headers["Content-Type"] = CONTENT_TYPE_LATEST
+        return response
+
+    return metrics

@@ -1,0 +1,91 @@
+"""Middlewares both services install, outermost first: request id, metrics, errors.
+
+`error_middleware` is the one place where exceptions become HTTP responses: domain errors and aiohttp's
+HTTP exceptions turn into the JSON error document, anything unexpected into a logged 500.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+import uuid
+from collections.abc import Awaitable, Callable
+from typing import Any
+
+from aiohttp import web
+
+from storefront.common.errors import DomainError
+from storefront.common.logs import request_id_var
+
+Handler = Callable[[web.Request], Awaitable[web.StreamResponse]]
+
+REQUEST_ID_HEADER = "X-Request-ID"
+REQUEST_ID_KEY = web.RequestKey("request_id", str)
+# A caller's id is kept only if it is short and printable, so it cannot forge log lines or bloat headers.
+_ACCEPTABLE_REQUEST_ID = re.compile(r"[A-Za-z0-9._:-]{1,128}")
+
+_CODE_BY_STATUS = {
+    400: "bad_request",
+    401: "unauthorized",
+    403: "forbidden",
+    404: "not_found",
+    405: "method_not_allowed",
+    409: "conflict",
+    413: "payload_too_large",
+    415: "unsupported_media_type",
+    422: "unprocessable",
+    429: "too_many_requests",
+    502: "bad_gateway",
+    503: "service_unavailable",
+    504: "gateway_timeout",
+}
+# Headers of an aiohttp HTTPException worth keeping on the JSON answer (405 must say what is allowed).
+_KEPT_HEADERS = ("Allow", "Retry-After", "Location")
+
+log = logging.getLogger(__name__)
+
+
+def error_response(
+    status: int, code: str, message: str, details: Any = None, headers: dict[str, str] | None = None
+) -> web.Response:
+    return web.json_response(
+        {"error": {"code": code, "message": message, "details": details}}, status=status, headers=headers
+    )
+
+
+@web.middleware
+async def request_id_middleware(request: web.Request, handler: Handler) -> web.StreamResponse:
+    incoming = request.headers.get(REQUEST_ID_HEADER, "")
+    request_id = incoming if _ACCEPTABLE_REQUEST_ID.fullmatch(incoming) else uuid.uuid4().hex
+    request[REQUEST_ID_KEY] = request_id
+    token = request_id_var.set(request_id)
+    try:
+        try:
+            response = await handler(request)
+        except web.HTTPException as error:
+            # Redirects and bare HTTP exceptions that no error middleware answered still carry the id.
+            error.headers[REQUEST_ID_HEADER] = request_id
+            raise
+        response.headers[REQUEST_ID_HEADER] = request_id
+        return response
+    finally:
+        request_id_var.reset(token)
+
+
+@web.middleware
+async def error_middleware(request: web.Request, handler: Handler) -> web.StreamResponse:
+    try:
+        return await handler(request)
+    except DomainError as error:
+        if error.status >= 500:
+            log.warning("%s: %s", error.code, error.message)
+        return error_response(error.status, error.code, error.message, error.details)
+    except web.HTTPException as error:
+        if error.status < 400:
+            raise  # redirects and 304 are answers, not errors
+        headers = {name: error.headers[name] for name in _KEPT_HEADERS if name in error.headers}
+        code = _CODE_BY_STATUS.get(error.status, "http_error")
+        return error_response(error.status, code, error.reason, headers=headers)
+    except Exception:
+        log.exception("unhandled error serving %s %s", request.method, request.path)
+        return error_response(500, "internal_error", "The server failed to answer this request.")

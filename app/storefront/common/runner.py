@@ -1,0 +1,33 @@
+"""Running a service in the foreground: JSON access log, graceful shutdown on SIGTERM.
+
+`web.run_app` turns SIGTERM/SIGINT into a graceful exit: it stops accepting connections, lets in-flight
+requests finish for up to `shutdown_timeout` seconds, then runs the application's cleanup contexts (pools
+closed). Kubernetes sends SIGTERM and waits terminationGracePeriodSeconds (30 s by default) before SIGKILL,
+so the timeout stays below that.
+"""
+
+from __future__ import annotations
+
+import logging
+
+from aiohttp import web
+
+from storefront.common.logs import JsonAccessLogger
+
+SHUTDOWN_TIMEOUT_SECONDS = 20.0
+
+log = logging.getLogger(__name__)
+
+
+def run(app: web.Application, host: str, port: int, *, access_log: bool = True) -> None:
+    log.info("listening on http://%s:%d", host, port, extra={"host": host, "port": port})
+    web.run_app(
+        app,
+        host=host,
+        port=port,
+        print=None,
+        access_log_class=JsonAccessLogger,
+        access_log=logging.getLogger("aiohttp.access") if access_log else None,
+        shutdown_timeout=SHUTDOWN_TIMEOUT_SECONDS,
+        handle_signals=True,
+    )

@@ -1,0 +1,40 @@
+"""The frontend application factory: pages rendered from the backend API, /api proxied to it."""
+
+from __future__ import annotations
+
+import aiohttp_jinja2
+import jinja2
+from aiohttp import web
+
+from storefront.common.metrics import metrics_middleware
+from storefront.common.middlewares import error_middleware, request_id_middleware
+
+from .backend_client import backend_session_context
+from .config import FrontendConfig
+from .keys import CONFIG_KEY, STATIC_KEY
+from .middlewares import page_error_middleware, set_html_headers
+from .routes import setup_routes
+from .static_assets import StaticManifest
+from .templating import template_filters, template_globals
+
+
+def create_app(config: FrontendConfig) -> web.Application:
+    app = web.Application(
+        middlewares=[request_id_middleware, metrics_middleware, error_middleware, page_error_middleware]
+    )
+    app[CONFIG_KEY] = config
+    app[STATIC_KEY] = StaticManifest.build(config.static_dir)
+    environment = aiohttp_jinja2.setup(
+        app,
+        loader=jinja2.FileSystemLoader(config.templates_dir),
+        autoescape=jinja2.select_autoescape(default=True),
+        undefined=jinja2.StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+    )
+    environment.globals.update(template_globals(app[STATIC_KEY]))
+    environment.filters.update(template_filters())
+    app.cleanup_ctx.append(backend_session_context)
+    app.on_response_prepare.append(set_html_headers)
+    setup_routes(app)
+    return app

@@ -1,0 +1,84 @@
+"""Frontend-only middlewares: HTML error pages for the pages, and the cache policy of HTML.
+
+They sit inside the shared ones (request id, metrics, JSON errors), so an error on a page becomes a page
+while the proxy's /api answers and anything unexpected still get the JSON treatment.
+"""
+
+from __future__ import annotations
+
+import logging
+
+import aiohttp_jinja2
+from aiohttp import web
+
+from storefront.common.middlewares import Handler
+
+from .backend_client import BackendError, BackendTimeout, BackendUnavailable
+
+log = logging.getLogger(__name__)
+
+# HTML is never cached by CloudFront or the browser without asking again: it names the hashed assets, so a
+# stale page would point at yesterday's CSS. (Static files set their own, immutable, policy.)
+HTML_CACHE_CONTROL = "no-cache"
+# Everything the pages load comes from this origin; no inline script can run.
+CONTENT_SECURITY_POLICY = (
+    "default-src 'self'; img-src 'self' data:; object-src 'none'; base-uri 'self'; "
+    "form-action 'self'; frame-ancestors 'none'"
+)
+ERROR_TITLES = {
+    400: "That request did not make sense",
+    404: "Page not found",
+    405: "Method not allowed",
+    502: "The shop is unavailable",
+    504: "The shop is taking too long",
+}
+
+
+def is_page(request: web.Request) -> bool:
+    return not request.path.startswith(("/api/", "/static/")) and request.path not in {
+        "/healthz",
+        "/readyz",
+        "/metrics",
+    }
+
+
+def error_page(request: web.Request, status: int, message: str) -> web.Response:
+    context = {
+        "status": status,
+        "title": ERROR_TITLES.get(status, "Something went wrong"),
+        "message": message,
+    }
+    return aiohttp_jinja2.render_template("error.html", request, context, status=status)
+
+
+@web.middleware
+async def page_error_middleware(request: web.Request, handler: Handler) -> web.StreamResponse:
+    if not is_page(request):
+        return await handler(request)
+    try:
+        return await handler(request)
+    except BackendUnavailable as error:
+        log.warning("page needs the backend, which is unreachable: %s", error)
+        return error_page(request, 502, "We cannot reach the shop right now. Please try again in a moment.")
+    except BackendTimeout as error:
+        log.warning("page needs the backend, which timed out: %s", error)
+        return error_page(request, 504, "The shop did not answer in time. Please try again in a moment.")
+    except BackendError as error:
+        if error.status >= 500:
+            log.warning("backend error behind a page: %s", error)
+            return error_page(request, 502, "The shop had a problem answering. Please try again.")
+        return error_page(request, error.status, error.message)
+    except web.HTTPException as error:
+        if error.status < 400:
+            raise
+        message = error.reason if error.status == 400 else "There is nothing at this address."
+        return error_page(request, error.status, message)
+
+
+async def set_html_headers(request: web.Request, response: web.StreamResponse) -> None:
+    """on_response_prepare: cache and security policy for every HTML answer, errors included."""
+    if response.content_type == "text/html":
+        response.headers.setdefault("Cache-Control", HTML_CACHE_CONTROL)
+        response.headers.setdefault("Content-Security-Policy", CONTENT_SECURITY_POLICY)
+        response.headers.setdefault("X-Content-Type-Options", "nosniff")
+        response.headers.setdefault("Referrer-Policy", "same-origin")
