@@ -5,13 +5,12 @@
 
 FRONTEND_PYTHONPATH := $(CURDIR)/app
 CHROMIUM := /usr/bin/chromium
-# Playwright drives Debian's Chromium; `playwright install` (a browser download) is never run.
-PLAYWRIGHT_PIN := playwright==1.65.2
+# Playwright (pinned in requirements.txt) drives Debian's Chromium; `playwright install` is never run.
 
 test-app-frontend: $(STAMP) ## frontend pages, hashed static assets and the /api proxy, against a fake backend
 	@PYTHONPATH=$(FRONTEND_PYTHONPATH) $(BIN)/python -m pytest tests/app/frontend -p no:cacheprovider
 
-test-browser: $(STAMP) $(CHROMIUM) $(BIN)/playwright ## headless Chromium buys a product (real backend, PostgreSQL, Redis)
+test-browser: $(STAMP) $(CHROMIUM) ## headless Chromium buys a product (real backend, PostgreSQL, Redis)
 	@PYTHONPATH=$(FRONTEND_PYTHONPATH) $(BIN)/python -m pytest tests/app/browser -p no:cacheprovider
 	@echo "screenshot: artifacts/order-confirmation.png"
 
@@ -23,6 +22,3 @@ $(CHROMIUM):
 	@{ apt-get install -y --no-install-recommends chromium \
 	   || { apt-get update && apt-get install -y --no-install-recommends chromium; }; } >$(VENV)/chromium-apt.log 2>&1 \
 	  || { tail -n 40 $(VENV)/chromium-apt.log; exit 1; }
-
-$(BIN)/playwright: | $(STAMP)
-	@$(BIN)/python -m pip install $(PIP_QUIET) $(PLAYWRIGHT_PIN)

@@ -51,12 +51,13 @@ def _resource_label(group: str, plural: str) -> str:
     return f"{plural}.{group}" if group else plural
 
 
+def _details(group: str, plural: str, name: str) -> dict:
+    details = {"name": name, "group": group, "kind": plural}
+    return {key: value for key, value in details.items() if value}  # Go's omitempty
+
+
 def not_found(group: str, plural: str, name: str) -> ApiError:
-    return ApiError(
-        404,
-        f'{_resource_label(group, plural)} "{name}" not found',
-        details={"name": name, "group": group, "kind": plural},
-    )
+    return ApiError(404, f'{_resource_label(group, plural)} "{name}" not found', details=_details(group, plural, name))
 
 
 def already_exists(group: str, plural: str, name: str) -> ApiError:
@@ -64,7 +65,7 @@ def already_exists(group: str, plural: str, name: str) -> ApiError:
         409,
         f'{_resource_label(group, plural)} "{name}" already exists',
         reason="AlreadyExists",
-        details={"name": name, "group": group, "kind": plural},
+        details=_details(group, plural, name),
     )
 
 
@@ -73,20 +74,19 @@ def conflict(group: str, plural: str, name: str) -> ApiError:
         409,
         f'Operation cannot be fulfilled on {_resource_label(group, plural)} "{name}": the object has been '
         "modified; please apply your changes to the latest version and try again",
-        details={"name": name, "group": group, "kind": plural},
+        details=_details(group, plural, name),
     )
 
 
 def invalid(kind: str, group: str, name: str, causes: list[tuple[str, str, str]]) -> ApiError:
     """causes: (reason such as FieldValueInvalid, field path, message)."""
-    summary = "; ".join(f"{field}: {message}" for _, field, message in causes)
+    rendered = [f"{field}: {message}" for _, field, message in causes]
+    summary = rendered[0] if len(rendered) == 1 else "[" + ", ".join(rendered) + "]"
     return ApiError(
         422,
         f'{kind}{"." + group if group else ""} "{name}" is invalid: {summary}',
         details={
-            "name": name,
-            "group": group,
-            "kind": kind,
+            **_details(group, kind, name),
             "causes": [
                 {"reason": reason, "message": f"{message}", "field": field} for reason, field, message in causes
             ],

@@ -69,7 +69,9 @@ async def _body(request: web.Request) -> object:
     raw = await request.read()
     content_type = request.content_type
     if content_type == protobuf.MEDIA_TYPE:
-        return protobuf.decode(raw)
+        decoded = protobuf.decode(raw)
+        log.debug("protobuf %s body on %s %s", decoded.get("kind"), request.method, request.path)
+        return decoded
     if not raw:
         return None
     try:
@@ -92,7 +94,7 @@ def _write_options(request: web.Request) -> WriteOptions:
         dry_run=bool(dry_run),
         field_manager=query.get("fieldManager") or _default_manager(request),
         field_validation=validation,
-        force=query.get("force") == "true",
+        force=query_flag(request, "force"),
     )
 
 
@@ -117,6 +119,11 @@ async def _delete_options(request: web.Request) -> DeleteOptions:
         precondition_resource_version=preconditions.get("resourceVersion"),
         grace_period_seconds=body.get("gracePeriodSeconds"),
     )
+
+
+def query_flag(request: web.Request, name: str) -> bool:
+    """Booleans as Go's strconv.ParseBool reads them (the Python client sends `True`)."""
+    return request.query.get(name, "").lower() in ("1", "t", "true")
 
 
 def _wants_table(request: web.Request) -> bool:
@@ -181,7 +188,7 @@ async def handle(request: web.Request) -> web.StreamResponse:
     method = request.method
     if route.name is None:
         if method == "GET":
-            if request.query.get("watch") in ("true", "1") or getattr(route, "watch", False):
+            if query_flag(request, "watch") or getattr(route, "watch", False):
                 return await _watch(request, cluster, route)
             return _list(request, cluster, route)
         if method == "POST":
@@ -442,8 +449,8 @@ async def _watch(request: web.Request, cluster: Cluster, route: Route, name: str
     matches = object_matcher(query.get("labelSelector"), field_selector)
     namespace = route.namespace if resource_type.namespaced else None
     watcher = Watcher(resource_type.group_resource, namespace, matches)
-    send_initial = query.get("sendInitialEvents") == "true"
-    bookmarks = query.get("allowWatchBookmarks") == "true"
+    send_initial = query_flag(request, "sendInitialEvents")
+    bookmarks = query_flag(request, "allowWatchBookmarks")
     resource_version = query.get("resourceVersion", "")
     timeout = float(query["timeoutSeconds"]) if query.get("timeoutSeconds") else None
 
@@ -498,8 +505,8 @@ async def _watch(request: web.Request, cluster: Cluster, route: Route, name: str
         with contextlib.suppress(ConnectionResetError):
             await response.write_eof()
         return response
-    except (ConnectionResetError, asyncio.CancelledError):
-        raise
+    except ConnectionResetError:
+        return response  # the client went away; nothing to tell it
     finally:
         cluster.store.unsubscribe(watcher)
 

@@ -8,6 +8,7 @@ into Go structs drops them, or refused under `fieldValidation=Strict` (kubectl's
 from __future__ import annotations
 
 import copy
+import json
 import re
 
 import jsonschema
@@ -75,7 +76,7 @@ def _label_key_errors(key: str) -> list[str]:
 def validate_metadata(resource_type: ResourceType, obj: dict) -> list[tuple[str, str, str]]:
     metadata = obj.get("metadata") or {}
     name = metadata.get("name", "")
-    causes = [("FieldValueInvalid", "metadata.name", f'Invalid value: "{name}": {m}"') for m in []]
+    causes = []
     for message in _name_errors(resource_type.kind, name) if name else []:
         causes.append(("FieldValueInvalid", "metadata.name", f'Invalid value: "{name}": {message}'))
     for key, value in (metadata.get("labels") or {}).items():
@@ -264,7 +265,7 @@ def validate_custom(resource_type: ResourceType, obj: dict, *, strict: bool) -> 
     for error in sorted(validator.iter_errors(body), key=lambda e: list(e.absolute_path)):
         field = ".".join(str(p) if isinstance(p, str) else f"[{p}]" for p in error.absolute_path).replace(".[", "[")
         reason = "FieldValueRequired" if error.validator == "required" else "FieldValueInvalid"
-        message = "Required value" if error.validator == "required" else _schema_message(error)
+        message = "Required value" if error.validator == "required" else _schema_message(error, field)
         if error.validator == "required":
             missing = error.message.split("'")[1]
             field = f"{field}.{missing}" if field else missing
@@ -275,13 +276,24 @@ def validate_custom(resource_type: ResourceType, obj: dict, *, strict: bool) -> 
     return pruned, unknown
 
 
-def _schema_message(error: jsonschema.ValidationError) -> str:
-    if error.validator == "type":
-        return f'Invalid value: "{_kind_of(error.instance)}": {error.path and error.path[-1] or "value"} in body must be of type {error.validator_value}: "{_kind_of(error.instance)}"'
-    if error.validator == "enum":
-        supported = ", ".join(f'"{v}"' for v in error.validator_value)
-        return f"Unsupported value: {error.instance!r}: supported values: {supported}"
-    return f"Invalid value: {error.instance!r}: {error.message}"
+def _schema_message(error: jsonschema.ValidationError, field: str) -> str:
+    """The wording kube-apiserver's OpenAPI validator uses for each kind of schema violation."""
+    value, limit = error.instance, error.validator_value
+    shown = json.dumps(value) if isinstance(value, str) else value
+    messages = {
+        "type": lambda: f'Invalid value: "{_kind_of(value)}": {field} in body must be of type {limit}: '
+        f'"{_kind_of(value)}"',
+        "enum": lambda: f"Unsupported value: {shown}: supported values: " + ", ".join(json.dumps(v) for v in limit),
+        "maximum": lambda: f"Invalid value: {shown}: {field} in body should be less than or equal to {limit}",
+        "minimum": lambda: f"Invalid value: {shown}: {field} in body should be greater than or equal to {limit}",
+        "maxLength": lambda: f"Too long: may not be more than {limit} bytes",
+        "minLength": lambda: f"Invalid value: {shown}: {field} in body should be at least {limit} chars long",
+        "pattern": lambda: f"Invalid value: {shown}: {field} in body should match '{limit}'",
+        "maxItems": lambda: f"Too many: {len(value)}: must have at most {limit} items",
+        "minItems": lambda: f"Invalid value: {len(value)}: {field} in body should have at least {limit} items",
+    }
+    render = messages.get(error.validator)
+    return render() if render else f"Invalid value: {shown}: {error.message}"
 
 
 def _kind_of(value: object) -> str:
