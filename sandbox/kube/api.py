@@ -15,7 +15,7 @@ from sandbox.kube import apply as server_side_apply
 from sandbox.kube import defaults, patching, schemas, validation
 from sandbox.kube.errors import ApiError, already_exists, conflict, invalid, not_found
 from sandbox.kube.resources import VIRTUAL_KINDS, ResourceType, TypeRegistry
-from sandbox.kube.selectors import object_matcher
+from sandbox.kube.selectors import label_selector_from_object, object_matcher
 from sandbox.kube.storage import Store
 
 PATCH_JSON = "application/json-patch+json"
@@ -29,12 +29,20 @@ NODE_PORTS = range(30000, 32768)
 # Fields a client may never change after creation (path from the object root).
 IMMUTABLE_FIELDS = {
     ("apps", "Deployment"): [("spec", "selector")],
-    ("apps", "StatefulSet"): [("spec", "selector"), ("spec", "serviceName"), ("spec", "volumeClaimTemplates")],
+    ("apps", "StatefulSet"): [
+        ("spec", "selector"),
+        ("spec", "serviceName"),
+        ("spec", "volumeClaimTemplates"),
+    ],
     ("apps", "DaemonSet"): [("spec", "selector")],
     ("apps", "ReplicaSet"): [("spec", "selector")],
     ("batch", "Job"): [("spec", "selector"), ("spec", "template"), ("spec", "completions")],
     ("", "Service"): [("spec", "clusterIP")],
-    ("", "PersistentVolumeClaim"): [("spec", "storageClassName"), ("spec", "accessModes"), ("spec", "volumeName")],
+    ("", "PersistentVolumeClaim"): [
+        ("spec", "storageClassName"),
+        ("spec", "accessModes"),
+        ("spec", "volumeName"),
+    ],
     ("", "Secret"): [("type",)],
     ("storage.k8s.io", "StorageClass"): [("provisioner",), ("parameters",), ("reclaimPolicy",)],
     ("rbac.authorization.k8s.io", "RoleBinding"): [("roleRef",)],
@@ -77,11 +85,15 @@ def _tracks_generation(resource_type: ResourceType) -> bool:
 
 def _content(obj: dict) -> dict:
     """What bumps metadata.generation: everything except metadata and status."""
-    return {key: value for key, value in obj.items() if key not in ("metadata", "status", "apiVersion", "kind")}
+    return {
+        key: value for key, value in obj.items() if key not in ("metadata", "status", "apiVersion", "kind")
+    }
 
 
 def _without_volatile(obj: dict) -> dict:
-    metadata = {k: v for k, v in obj.get("metadata", {}).items() if k not in ("resourceVersion", "managedFields")}
+    metadata = {
+        k: v for k, v in obj.get("metadata", {}).items() if k not in ("resourceVersion", "managedFields")
+    }
     return {**obj, "metadata": metadata}
 
 
@@ -101,9 +113,7 @@ class Cluster:
 
     # --- helpers
     def _allocate_cluster_ip(self) -> str:
-        used = {
-            (svc.get("spec") or {}).get("clusterIP") for svc in self.store.list(("", "services"))
-        }
+        used = {(svc.get("spec") or {}).get("clusterIP") for svc in self.store.list(("", "services"))}
         while True:
             candidate = str(SERVICE_CIDR.network_address + next(self._ip_counter))
             if candidate not in used:
@@ -131,16 +141,26 @@ class Cluster:
         if creating and ns["metadata"].get("deletionTimestamp"):
             raise ApiError(
                 403,
-                f"{resource_type.plural} \"...\" is forbidden: unable to create new content in namespace "
+                f'{resource_type.plural} "..." is forbidden: unable to create new content in namespace '
                 f"{namespace} because it is being terminated",
                 reason="Forbidden",
-                details={"name": namespace, "kind": "namespaces", "causes": [
-                    {"reason": "NamespaceTerminating", "message": f"namespace {namespace} is being terminated",
-                     "field": "metadata.namespace"}]},
+                details={
+                    "name": namespace,
+                    "kind": "namespaces",
+                    "causes": [
+                        {
+                            "reason": "NamespaceTerminating",
+                            "message": f"namespace {namespace} is being terminated",
+                            "field": "metadata.namespace",
+                        }
+                    ],
+                },
             )
 
     def get(self, resource_type: ResourceType, namespace: str, name: str) -> dict:
-        obj = self.store.get(resource_type.group_resource, namespace if resource_type.namespaced else "", name)
+        obj = self.store.get(
+            resource_type.group_resource, namespace if resource_type.namespaced else "", name
+        )
         if obj is None:
             raise not_found(resource_type.group, resource_type.plural, name)
         return self._present(resource_type, obj)
@@ -167,9 +187,7 @@ class Cluster:
         ]
 
     # --- writes
-    def create(
-        self, resource_type: ResourceType, namespace: str, body: dict, options: WriteOptions
-    ) -> dict:
+    def create(self, resource_type: ResourceType, namespace: str, body: dict, options: WriteOptions) -> dict:
         if resource_type.kind in VIRTUAL_KINDS:
             return self._review(resource_type, body)
         self._check_body(resource_type, body)
@@ -191,7 +209,9 @@ class Cluster:
                 metadata["name"] = metadata["generateName"] + uuid.uuid4().hex[:5]
             else:
                 raise invalid(
-                    resource_type.kind, resource_type.group, "",
+                    resource_type.kind,
+                    resource_type.group,
+                    "",
                     [("FieldValueRequired", "metadata.name", "name or generateName is required")],
                 )
         name = metadata["name"]
@@ -239,7 +259,9 @@ class Cluster:
         wanted_version = (body.get("metadata") or {}).get("resourceVersion")
         if wanted_version and wanted_version != existing["metadata"]["resourceVersion"]:
             raise conflict(resource_type.group, resource_type.plural, name)
-        return self._replace(resource_type, existing, copy.deepcopy(body), options, subresource, "Update"), False
+        return self._replace(
+            resource_type, existing, copy.deepcopy(body), options, subresource, "Update"
+        ), False
 
     def patch(
         self,
@@ -256,7 +278,8 @@ class Cluster:
         if patch_type == PATCH_APPLY:
             if not options.field_manager:
                 raise ApiError(
-                    422, "PatchOptions.meta.k8s.io \"\" is invalid: fieldManager: Required value: is required "
+                    422,
+                    'PatchOptions.meta.k8s.io "" is invalid: fieldManager: Required value: is required '
                     "for apply patch",
                 )
             if not isinstance(patch_body, dict):
@@ -269,8 +292,12 @@ class Cluster:
                 obj = self.create(resource_type, namespace, body, options)
                 return self._reassign_create_to_apply(resource_type, obj, patch_body, options), True
             merged = server_side_apply.apply(
-                existing, patch_body, options.field_manager, force=options.force,
-                schema=self._schema(resource_type), subresource=subresource,
+                existing,
+                patch_body,
+                options.field_manager,
+                force=options.force,
+                schema=self._schema(resource_type),
+                subresource=subresource,
             )
             return self._replace(resource_type, existing, merged, options, subresource, None), False
         if existing is None:
@@ -302,8 +329,11 @@ class Cluster:
     ) -> dict:
         if options.dry_run:
             return obj
-        stored = copy.deepcopy(self.store.get(resource_type.group_resource, obj["metadata"].get("namespace", ""),
-                                              obj["metadata"]["name"]))
+        stored = copy.deepcopy(
+            self.store.get(
+                resource_type.group_resource, obj["metadata"].get("namespace", ""), obj["metadata"]["name"]
+            )
+        )
         server_side_apply.set_applied(stored, applied, options.field_manager, self._schema(resource_type))
         self.store.put(resource_type.group_resource, stored)
         return self._present(resource_type, stored)
@@ -320,14 +350,17 @@ class Cluster:
         if kind and kind != resource_type.kind:
             raise ApiError(
                 400,
-                f"{kind} in version \"{resource_type.version}\" cannot be handled as a {resource_type.kind}: "
+                f'{kind} in version "{resource_type.version}" cannot be handled as a {resource_type.kind}: '
                 f"the kind {kind!r} does not match the resource {resource_type.plural!r}",
             )
         if api_version and api_version != resource_type.api_version:
             group = api_version.rpartition("/")[0]
             if group != resource_type.group:
-                raise ApiError(400, f"the API version in the data ({api_version}) does not match the expected "
-                                    f"API version ({resource_type.api_version})")
+                raise ApiError(
+                    400,
+                    f"the API version in the data ({api_version}) does not match the expected "
+                    f"API version ({resource_type.api_version})",
+                )
 
     def _replace(
         self,
@@ -353,7 +386,7 @@ class Cluster:
                 obj["status"] = copy.deepcopy(old["status"])
             else:
                 obj.pop("status", None)
-        for key in SYSTEM_METADATA + ("namespace", "name"):
+        for key in (*SYSTEM_METADATA, "namespace", "name"):
             if key in old_metadata:
                 metadata[key] = old_metadata[key]
             else:
@@ -363,18 +396,31 @@ class Cluster:
             metadata["deletionGracePeriodSeconds"] = old_metadata.get("deletionGracePeriodSeconds", 0)
             added = set(metadata.get("finalizers") or []) - set(old_metadata.get("finalizers") or [])
             if added:
-                raise invalid(resource_type.kind, resource_type.group, metadata["name"], [(
-                    "FieldValueForbidden", "metadata.finalizers",
-                    f"Forbidden: no new finalizers can be added if the object is being deleted, found new "
-                    f"finalizers {sorted(added)!r}",
-                )])
+                raise invalid(
+                    resource_type.kind,
+                    resource_type.group,
+                    metadata["name"],
+                    [
+                        (
+                            "FieldValueForbidden",
+                            "metadata.finalizers",
+                            "Forbidden: no new finalizers can be added if the object is being deleted, "
+                            f"found new finalizers {sorted(added)!r}",
+                        )
+                    ],
+                )
         obj = self._admit(resource_type, old, obj, options)
         if _tracks_generation(resource_type) and _content(obj) != _content(old):
             metadata = obj["metadata"]
             metadata["generation"] = old_metadata.get("generation", 1) + 1
         if operation:
             server_side_apply.record_update(
-                old, obj, options.field_manager or "unknown", operation, subresource, self._schema(resource_type)
+                old,
+                obj,
+                options.field_manager or "unknown",
+                operation,
+                subresource,
+                self._schema(resource_type),
             )
         if _without_volatile(obj) == _without_volatile(old):
             return self._present(resource_type, old)  # a no-op write keeps the resourceVersion, as upstream
@@ -433,17 +479,18 @@ class Cluster:
         causes = []
         spec = obj.get("spec") or {}
         if resource_type.group == "apps" and resource_type.kind in ("Deployment", "StatefulSet", "DaemonSet"):
-            from sandbox.kube.selectors import label_selector_from_object
-
             selector = spec.get("selector")
             template_labels = ((spec.get("template") or {}).get("metadata") or {}).get("labels") or {}
             if not selector:
                 causes.append(("FieldValueRequired", "spec.selector", "Required value"))
             elif not label_selector_from_object(selector)(template_labels):
-                causes.append((
-                    "FieldValueInvalid", "spec.template.metadata.labels",
-                    f"Invalid value: {template_labels}: `selector` does not match template `labels`",
-                ))
+                causes.append(
+                    (
+                        "FieldValueInvalid",
+                        "spec.template.metadata.labels",
+                        f"Invalid value: {template_labels}: `selector` does not match template `labels`",
+                    )
+                )
         for kind in ("Deployment", "StatefulSet", "DaemonSet", "ReplicaSet", "Job", "Pod"):
             if resource_type.kind == kind:
                 pod_spec = spec if kind == "Pod" else ((spec.get("template") or {}).get("spec") or {})
@@ -452,47 +499,72 @@ class Cluster:
                     causes.append(("FieldValueRequired", f"{prefix}.containers", "Required value"))
                 for index, container in enumerate(pod_spec.get("containers") or []):
                     if not container.get("image"):
-                        causes.append(("FieldValueRequired", f"{prefix}.containers[{index}].image", "Required value"))
+                        causes.append(
+                            ("FieldValueRequired", f"{prefix}.containers[{index}].image", "Required value")
+                        )
         if resource_type.kind == "Service" and resource_type.group == "":
-            if spec.get("type") != "ExternalName" and spec.get("clusterIP") != "None" and not spec.get("ports"):
+            if (
+                spec.get("type") != "ExternalName"
+                and spec.get("clusterIP") != "None"
+                and not spec.get("ports")
+            ):
                 causes.append(("FieldValueRequired", "spec.ports", "Required value"))
             for index, port in enumerate(spec.get("ports") or []):
                 number = port.get("port")
                 if not isinstance(number, int) or not 1 <= number <= 65535:
-                    causes.append((
-                        "FieldValueInvalid", f"spec.ports[{index}].port",
-                        f"Invalid value: {number}: must be between 1 and 65535, inclusive",
-                    ))
+                    causes.append(
+                        (
+                            "FieldValueInvalid",
+                            f"spec.ports[{index}].port",
+                            f"Invalid value: {number}: must be between 1 and 65535, inclusive",
+                        )
+                    )
         if resource_type.kind == "Secret" and resource_type.group == "":
             for key in obj.get("data") or {}:
                 if not validation.QUALIFIED_NAME.match(key.replace("/", "")) and not key.startswith("."):
-                    causes.append(("FieldValueInvalid", "data", f'Invalid value: "{key}": a valid config key'))
+                    causes.append(
+                        ("FieldValueInvalid", "data", f'Invalid value: "{key}": a valid config key')
+                    )
         return causes
 
-    def _immutable_errors(self, resource_type: ResourceType, old: dict, obj: dict) -> list[tuple[str, str, str]]:
+    def _immutable_errors(
+        self, resource_type: ResourceType, old: dict, obj: dict
+    ) -> list[tuple[str, str, str]]:
         causes = []
         for path in IMMUTABLE_FIELDS.get((resource_type.group, resource_type.kind), []):
             before, after = _get_path(old, path), _get_path(obj, path)
             if before is not None and after != before:
-                causes.append(("FieldValueInvalid", ".".join(path), f"Invalid value: {after!r}: field is immutable"))
-        if resource_type.kind in ("Secret", "ConfigMap") and resource_type.group == "" and old.get("immutable"):
+                causes.append(
+                    ("FieldValueInvalid", ".".join(path), f"Invalid value: {after!r}: field is immutable")
+                )
+        if (
+            resource_type.kind in ("Secret", "ConfigMap")
+            and resource_type.group == ""
+            and old.get("immutable")
+        ):
             for key in ("data", "binaryData", "immutable"):
                 if old.get(key) != obj.get(key):
-                    causes.append(("FieldValueForbidden", key, "Forbidden: field is immutable when `immutable` is set"))
-        if resource_type.kind == "CustomResourceDefinition":
-            if (old.get("spec") or {}).get("scope") != (obj.get("spec") or {}).get("scope"):
-                causes.append(("FieldValueInvalid", "spec.scope", "Invalid value: field is immutable"))
+                    causes.append(
+                        ("FieldValueForbidden", key, "Forbidden: field is immutable when `immutable` is set")
+                    )
+        crd = resource_type.kind == "CustomResourceDefinition"
+        if crd and (old.get("spec") or {}).get("scope") != (obj.get("spec") or {}).get("scope"):
+            causes.append(("FieldValueInvalid", "spec.scope", "Invalid value: field is immutable"))
         return causes
 
-    def _commit(self, resource_type: ResourceType, old: dict | None, obj: dict, options: WriteOptions) -> dict:
+    def _commit(
+        self, resource_type: ResourceType, old: dict | None, obj: dict, options: WriteOptions
+    ) -> dict:
         if options.dry_run:
             if old is not None:
                 obj["metadata"]["resourceVersion"] = old["metadata"]["resourceVersion"]
             return self._present(resource_type, obj)
         obj["metadata"]["resourceVersion"] = str(self.store.next_revision())
         metadata = obj["metadata"]
-        if metadata.get("deletionTimestamp") and not metadata.get("finalizers") and not (
-            resource_type.kind == "Namespace" and (obj.get("spec") or {}).get("finalizers")
+        if (
+            metadata.get("deletionTimestamp")
+            and not metadata.get("finalizers")
+            and not (resource_type.kind == "Namespace" and (obj.get("spec") or {}).get("finalizers"))
         ):
             self.store.remove(resource_type.group_resource, obj)
             return self._present(resource_type, obj)
@@ -502,9 +574,7 @@ class Cluster:
         return self._present(resource_type, obj)
 
     # --- deletes
-    def delete(
-        self, resource_type: ResourceType, namespace: str, name: str, options: DeleteOptions
-    ) -> dict:
+    def delete(self, resource_type: ResourceType, namespace: str, name: str, options: DeleteOptions) -> dict:
         ns = namespace if resource_type.namespaced else ""
         existing = self.store.get(resource_type.group_resource, ns, name)
         if existing is None:
@@ -516,13 +586,15 @@ class Cluster:
                 f"Precondition failed: UID in precondition: {options.precondition_uid}, UID in object meta: "
                 f"{metadata.get('uid')}",
             )
-        if options.precondition_resource_version and options.precondition_resource_version != metadata.get(
-            "resourceVersion"
-        ):
+        wanted_version, stored_version = (
+            options.precondition_resource_version,
+            metadata.get("resourceVersion"),
+        )
+        if wanted_version and wanted_version != stored_version:
             raise ApiError(
                 409,
-                f"Precondition failed: ResourceVersion in precondition: {options.precondition_resource_version}, "
-                f"ResourceVersion in object meta: {metadata.get('resourceVersion')}",
+                f"Precondition failed: ResourceVersion in precondition: {wanted_version}, "
+                f"ResourceVersion in object meta: {stored_version}",
             )
         obj = copy.deepcopy(existing)
         finalizers = list(obj["metadata"].get("finalizers") or [])
@@ -571,8 +643,11 @@ class Cluster:
     ) -> list[dict]:
         deleted = []
         for obj in self.list(resource_type, namespace, label_selector, field_selector):
-            deleted.append(self.delete(resource_type, obj["metadata"].get("namespace", ""),
-                                       obj["metadata"]["name"], options))
+            deleted.append(
+                self.delete(
+                    resource_type, obj["metadata"].get("namespace", ""), obj["metadata"]["name"], options
+                )
+            )
         return deleted
 
     # --- CRDs
@@ -608,10 +683,18 @@ class Cluster:
             )
         status = crd.get("status") or {}
         wanted_conditions = [
-            {"type": "NamesAccepted", "status": "True", "reason": "NoConflicts",
-             "message": "no conflicts found"},
-            {"type": "Established", "status": "True", "reason": "InitialNamesAccepted",
-             "message": "the initial names have been accepted"},
+            {
+                "type": "NamesAccepted",
+                "status": "True",
+                "reason": "NoConflicts",
+                "message": "no conflicts found",
+            },
+            {
+                "type": "Established",
+                "status": "True",
+                "reason": "InitialNamesAccepted",
+                "message": "the initial names have been accepted",
+            },
         ]
         if [(c.get("type"), c.get("status")) for c in status.get("conditions") or []] != [
             (c["type"], c["status"]) for c in wanted_conditions
@@ -635,7 +718,11 @@ class Cluster:
         answer = copy.deepcopy(body) if isinstance(body, dict) else {}
         answer["apiVersion"], answer["kind"] = resource_type.api_version, resource_type.kind
         answer.setdefault("metadata", {})["creationTimestamp"] = None
-        if resource_type.kind in ("SelfSubjectAccessReview", "SubjectAccessReview", "LocalSubjectAccessReview"):
+        if resource_type.kind in (
+            "SelfSubjectAccessReview",
+            "SubjectAccessReview",
+            "LocalSubjectAccessReview",
+        ):
             answer["status"] = {"allowed": True, "reason": "the sandbox emulator has no RBAC"}
         elif resource_type.kind == "SelfSubjectRulesReview":
             answer["status"] = {
@@ -645,6 +732,9 @@ class Cluster:
             }
         elif resource_type.kind in ("TokenReview", "SelfSubjectReview"):
             user = {"username": "kubernetes-admin", "groups": ["system:masters", "system:authenticated"]}
-            answer["status"] = {"authenticated": True, "user": user} if resource_type.kind == "TokenReview" else {
-                "userInfo": user}
+            answer["status"] = (
+                {"authenticated": True, "user": user}
+                if resource_type.kind == "TokenReview"
+                else {"userInfo": user}
+            )
         return answer

@@ -17,8 +17,17 @@ from sandbox.kube.errors import ApiError
 
 Path = tuple[str, ...]
 _SERVER_METADATA = {
-    "uid", "name", "namespace", "creationTimestamp", "generation", "resourceVersion", "managedFields",
-    "deletionTimestamp", "deletionGracePeriodSeconds", "selfLink", "generateName",
+    "uid",
+    "name",
+    "namespace",
+    "creationTimestamp",
+    "generation",
+    "resourceVersion",
+    "managedFields",
+    "deletionTimestamp",
+    "deletionGracePeriodSeconds",
+    "selfLink",
+    "generateName",
 }
 
 
@@ -43,13 +52,16 @@ def field_paths(value: object, node: dict | None, prefix: Path = ()) -> set[Path
     """The leaf field paths set in value, in FieldsV1 vocabulary."""
     paths: set[Path] = set()
     if isinstance(value, dict) and value:
+        considered = False
         for key, item in value.items():
             if not prefix and key in ("apiVersion", "kind"):
                 continue
             if prefix == ("f:metadata",) and key in _SERVER_METADATA:
                 continue
+            considered = True
             paths |= field_paths(item, schemas.child(node, key), (*prefix, f"f:{key}"))
-        return paths or {prefix}
+        # A map holding only server-owned keys (metadata with just a name) is no field of the applier's.
+        return paths if considered else set()
     if isinstance(value, list) and value:
         semantics = _list_keys(node)
         if semantics[0] == "atomic":
@@ -97,8 +109,10 @@ def _lookup(obj: object, path: Path) -> tuple[bool, object]:
             value = value[step[2:]]
         elif step.startswith("k:") and isinstance(value, list):
             keys = json.loads(step[2:])
-            value = next((i for i in value if isinstance(i, dict) and all(i.get(k) == v for k, v in keys.items())),
-                         None)
+            value = next(
+                (i for i in value if isinstance(i, dict) and all(i.get(k) == v for k, v in keys.items())),
+                None,
+            )
             if value is None:
                 return False, None
         elif step.startswith("v:") and isinstance(value, list):
@@ -123,7 +137,9 @@ def _remove(obj: dict, path: Path) -> None:
         parent.pop(last[2:], None)
     elif last.startswith("k:") and isinstance(parent, list):
         keys = json.loads(last[2:])
-        parent[:] = [i for i in parent if not (isinstance(i, dict) and all(i.get(k) == v for k, v in keys.items()))]
+        parent[:] = [
+            i for i in parent if not (isinstance(i, dict) and all(i.get(k) == v for k, v in keys.items()))
+        ]
     elif last.startswith("v:") and isinstance(parent, list):
         wanted = json.loads(last[2:])
         parent[:] = [i for i in parent if i != wanted]
@@ -144,8 +160,11 @@ def merge_applied(live: object, applied: object, node: dict | None) -> object:
                 if not isinstance(item, dict):
                     return copy.deepcopy(applied)
                 position = next(
-                    (i for i, existing in enumerate(result)
-                     if isinstance(existing, dict) and all(existing.get(k) == item.get(k) for k in keys)),
+                    (
+                        i
+                        for i, existing in enumerate(result)
+                        if isinstance(existing, dict) and all(existing.get(k) == item.get(k) for k in keys)
+                    ),
                     None,
                 )
                 if position is None:
@@ -179,9 +198,7 @@ def record_update(
 ) -> None:
     """Give `manager` the fields this non-apply write changed, taking them from their previous owners."""
     changed = {
-        path
-        for path in field_paths(new, schema)
-        if old is None or _lookup(old, path) != _lookup(new, path)
+        path for path in field_paths(new, schema) if old is None or _lookup(old, path) != _lookup(new, path)
     }
     entries = _entries(old) if old is not None else []
     if not changed:
@@ -190,17 +207,23 @@ def record_update(
     _give(new, entries, changed, manager, operation, subresource)
 
 
-def _give(obj: dict, entries: list[dict], paths: set[Path], manager: str, operation: str, subresource: str) -> None:
+def _give(
+    obj: dict, entries: list[dict], paths: set[Path], manager: str, operation: str, subresource: str
+) -> None:
     kept = []
     mine: set[Path] = set()
     for entry in entries:
-        if entry.get("manager") == manager and entry.get("operation") == operation and entry.get(
-            "subresource", ""
-        ) == subresource:
+        if (
+            entry.get("manager") == manager
+            and entry.get("operation") == operation
+            and entry.get("subresource", "") == subresource
+        ):
             mine = _entry_paths(entry)
             continue
         remaining = _entry_paths(entry) - paths
-        kept.append({**entry, "fieldsV1": to_fields_v1(remaining)} if remaining else {**entry, "fieldsV1": {}})
+        kept.append(
+            {**entry, "fieldsV1": to_fields_v1(remaining)} if remaining else {**entry, "fieldsV1": {}}
+        )
     owned = paths if operation == "Apply" else mine | paths
     entry = {
         "manager": manager,
@@ -246,13 +269,19 @@ def apply(
             409,
             f"Apply failed with {len(conflicts)} conflict{'s' if len(conflicts) > 1 else ''}: "
             + "; ".join(
-                f'conflict with "{other}": .{".".join(s[2:] for s in path if s != ".")}' for other, path in conflicts
-            ),
-            details={"causes": [
-                {"reason": "FieldManagerConflict", "message": f'conflict with "{other}"',
-                 "field": "." + ".".join(s[2:] for s in path if s != ".")}
+                f'conflict with "{other}": .{".".join(s[2:] for s in path if s != ".")}'
                 for other, path in conflicts
-            ]},
+            ),
+            details={
+                "causes": [
+                    {
+                        "reason": "FieldManagerConflict",
+                        "message": f'conflict with "{other}"',
+                        "field": "." + ".".join(s[2:] for s in path if s != "."),
+                    }
+                    for other, path in conflicts
+                ]
+            },
         )
     merged = merge_applied(copy.deepcopy(live), applied, schema)
     still_owned = set().union(*others.values()) if others else set()

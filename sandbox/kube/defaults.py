@@ -6,6 +6,7 @@ second apply must see exactly the defaults the first one got.
 
 from __future__ import annotations
 
+import base64
 from collections.abc import Callable
 
 from sandbox.kube.resources import ResourceType
@@ -89,9 +90,7 @@ def _statefulset(obj: dict) -> None:
     if strategy.get("type") == "RollingUpdate":
         strategy.setdefault("rollingUpdate", {"partition": 0})
     spec.setdefault("revisionHistoryLimit", 10)
-    spec.setdefault(
-        "persistentVolumeClaimRetentionPolicy", {"whenDeleted": "Retain", "whenScaled": "Retain"}
-    )
+    spec.setdefault("persistentVolumeClaimRetentionPolicy", {"whenDeleted": "Retain", "whenScaled": "Retain"})
     _template_defaults(spec)
     for claim in spec.get("volumeClaimTemplates") or []:
         claim.setdefault("apiVersion", "v1")
@@ -167,7 +166,9 @@ def _pod(obj: dict) -> None:
     )
 
 
-def _service(obj: dict, allocate_cluster_ip: Callable[[], str], allocate_node_port: Callable[[], int]) -> None:
+def _service(
+    obj: dict, allocate_cluster_ip: Callable[[], str], allocate_node_port: Callable[[], int]
+) -> None:
     spec = obj.setdefault("spec", {})
     spec.setdefault("type", "ClusterIP")
     if spec["type"] == "ExternalName":
@@ -192,8 +193,6 @@ def _service(obj: dict, allocate_cluster_ip: Callable[[], str], allocate_node_po
 
 
 def _secret(obj: dict) -> None:
-    import base64
-
     obj.setdefault("type", "Opaque")
     string_data = obj.pop("stringData", None) or {}
     if string_data:
@@ -225,10 +224,6 @@ def _ingress(obj: dict) -> None:
 def _hpa(obj: dict) -> None:
     spec = obj.setdefault("spec", {})
     spec.setdefault("minReplicas", 1)
-
-
-def _service_account(obj: dict) -> None:
-    return None
 
 
 def apply_defaults(

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import base64
 import hashlib
 
 from sandbox.kube.resources import ResourceType, TypeRegistry
@@ -32,8 +33,6 @@ SUBRESOURCE_VERBS = {
 
 def _storage_hash(resource_type: ResourceType) -> str:
     digest = hashlib.sha256(f"{resource_type.api_version}/{resource_type.kind}".encode()).digest()
-    import base64
-
     return base64.b64encode(digest[:8]).decode()
 
 
@@ -103,4 +102,9 @@ def resource_list(registry: TypeRegistry, group: str, version: str) -> dict | No
                 sub_entry["kind"] = "PodExecOptions" if subresource == "exec" else "Pod"
             resources.append(sub_entry)
     group_version = f"{group}/{version}" if group else version
-    return {"kind": "APIResourceList", "apiVersion": "v1", "groupVersion": group_version, "resources": resources}
+    return {
+        "kind": "APIResourceList",
+        "apiVersion": "v1",
+        "groupVersion": group_version,
+        "resources": resources,
+    }

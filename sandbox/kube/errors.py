@@ -57,7 +57,9 @@ def _details(group: str, plural: str, name: str) -> dict:
 
 
 def not_found(group: str, plural: str, name: str) -> ApiError:
-    return ApiError(404, f'{_resource_label(group, plural)} "{name}" not found', details=_details(group, plural, name))
+    return ApiError(
+        404, f'{_resource_label(group, plural)} "{name}" not found', details=_details(group, plural, name)
+    )
 
 
 def already_exists(group: str, plural: str, name: str) -> ApiError:
@@ -88,7 +90,8 @@ def invalid(kind: str, group: str, name: str, causes: list[tuple[str, str, str]]
         details={
             **_details(group, kind, name),
             "causes": [
-                {"reason": reason, "message": f"{message}", "field": field} for reason, field, message in causes
+                {"reason": reason, "message": f"{message}", "field": field}
+                for reason, field, message in causes
             ],
         },
     )

@@ -102,10 +102,14 @@ def _paths(resource_type: ResourceType, ref_prefix: str, *, v3: bool) -> dict:
     ref = {"$ref": ref_prefix + _definition_name(resource_type)}
     parameters = [{"name": name, "in": "query", "schema": {"type": "string"}} for name in _WRITE_PARAMETERS]
     if not v3:
-        parameters = [{"name": name, "in": "query", "type": "string", "uniqueItems": True}
-                      for name in _WRITE_PARAMETERS]
-    response = {"200": {"description": "OK", "content": {"application/json": {"schema": ref}}}} if v3 else {
-        "200": {"description": "OK", "schema": ref}}
+        parameters = [
+            {"name": name, "in": "query", "type": "string", "uniqueItems": True} for name in _WRITE_PARAMETERS
+        ]
+    response = (
+        {"200": {"description": "OK", "content": {"application/json": {"schema": ref}}}}
+        if v3
+        else {"200": {"description": "OK", "schema": ref}}
+    )
     operation = {
         "x-kubernetes-action": "patch",
         "x-kubernetes-group-version-kind": gvk,

@@ -27,7 +27,9 @@ def json_patch(document: dict, operations: object) -> dict:
         return jsonpatch.apply_patch(document, operations, in_place=False)
     except (jsonpatch.JsonPatchException, jsonpatch.JsonPointerException, TypeError) as error:
         # A real server answers a failed test or a missing path with 422 and this wording.
-        raise ApiError(422, f"the server rejected our request due to an error in our request: {error}") from error
+        raise ApiError(
+            422, f"the server rejected our request due to an error in our request: {error}"
+        ) from error
 
 
 def merge_patch(document: object, patch: object) -> object:
@@ -93,7 +95,9 @@ def _merge_map(original: dict | None, patch: dict, schema: dict | None) -> dict 
     for key, order in patch.items():
         if key.startswith(_SET_ORDER) and isinstance(result.get(key[len(_SET_ORDER) :]), list):
             field = key[len(_SET_ORDER) :]
-            result[field] = _apply_order(result[field], order, schemas.patch_merge_key(schemas.child(schema, field)))
+            result[field] = _apply_order(
+                result[field], order, schemas.patch_merge_key(schemas.child(schema, field))
+            )
     return result
 
 

@@ -1,7 +1,7 @@
 """Decoding of the Kubernetes protobuf envelope for the few kinds clients send in protobuf.
 
-client-go's typed clients (Helm's release storage among them) send Secrets, ConfigMaps, Namespaces and
-DeleteOptions as `application/vnd.kubernetes.protobuf`: the bytes `k8s\\0`, then a `runtime.Unknown` message
+client-go's typed clients (Helm's release storage among them) send Secrets, ConfigMaps, Namespaces,
+DeleteOptions and access reviews as `application/vnd.kubernetes.protobuf`: the bytes `k8s\\0`, then a `runtime.Unknown` message
 whose `raw` field holds the object. The emulator answers in JSON, which those clients also accept, so only
 decoding is needed. Field numbers are those of k8s.io/api/core/v1/generated.proto and
 k8s.io/apimachinery/pkg/apis/meta/v1/generated.proto.
@@ -20,33 +20,93 @@ MEDIA_TYPE = "application/vnd.kubernetes.protobuf"
 # field number -> (JSON name, type). Types: string, bytes, int, bool, time, a message name, or
 # "map:<value type>" / "list:<item type>".
 MESSAGES: dict[str, dict[int, tuple[str, str]]] = {
-    "Unknown": {1: ("typeMeta", "TypeMeta"), 2: ("raw", "bytes"), 3: ("contentEncoding", "string"),
-                4: ("contentType", "string")},
+    "Unknown": {
+        1: ("typeMeta", "TypeMeta"),
+        2: ("raw", "bytes"),
+        3: ("contentEncoding", "string"),
+        4: ("contentType", "string"),
+    },
     "TypeMeta": {1: ("apiVersion", "string"), 2: ("kind", "string")},
     "ObjectMeta": {
-        1: ("name", "string"), 2: ("generateName", "string"), 3: ("namespace", "string"),
-        4: ("selfLink", "string"), 5: ("uid", "string"), 6: ("resourceVersion", "string"),
-        7: ("generation", "int"), 8: ("creationTimestamp", "time"), 9: ("deletionTimestamp", "time"),
-        10: ("deletionGracePeriodSeconds", "int"), 11: ("labels", "map:string"),
-        12: ("annotations", "map:string"), 13: ("ownerReferences", "list:OwnerReference"),
+        1: ("name", "string"),
+        2: ("generateName", "string"),
+        3: ("namespace", "string"),
+        4: ("selfLink", "string"),
+        5: ("uid", "string"),
+        6: ("resourceVersion", "string"),
+        7: ("generation", "int"),
+        8: ("creationTimestamp", "time"),
+        9: ("deletionTimestamp", "time"),
+        10: ("deletionGracePeriodSeconds", "int"),
+        11: ("labels", "map:string"),
+        12: ("annotations", "map:string"),
+        13: ("ownerReferences", "list:OwnerReference"),
         14: ("finalizers", "list:string"),
     },
-    "OwnerReference": {1: ("kind", "string"), 3: ("name", "string"), 4: ("uid", "string"),
-                       5: ("apiVersion", "string"), 6: ("controller", "bool"), 7: ("blockOwnerDeletion", "bool")},
+    "OwnerReference": {
+        1: ("kind", "string"),
+        3: ("name", "string"),
+        4: ("uid", "string"),
+        5: ("apiVersion", "string"),
+        6: ("controller", "bool"),
+        7: ("blockOwnerDeletion", "bool"),
+    },
     "Time": {1: ("seconds", "int"), 2: ("nanos", "int")},
-    "Secret": {1: ("metadata", "ObjectMeta"), 2: ("data", "map:bytes"), 3: ("type", "string"),
-               4: ("stringData", "map:string"), 5: ("immutable", "bool")},
-    "ConfigMap": {1: ("metadata", "ObjectMeta"), 2: ("data", "map:string"), 3: ("binaryData", "map:bytes"),
-                  4: ("immutable", "bool")},
-    "Namespace": {1: ("metadata", "ObjectMeta"), 2: ("spec", "NamespaceSpec"), 3: ("status", "NamespaceStatus")},
+    "Secret": {
+        1: ("metadata", "ObjectMeta"),
+        2: ("data", "map:bytes"),
+        3: ("type", "string"),
+        4: ("stringData", "map:string"),
+        5: ("immutable", "bool"),
+    },
+    "ConfigMap": {
+        1: ("metadata", "ObjectMeta"),
+        2: ("data", "map:string"),
+        3: ("binaryData", "map:bytes"),
+        4: ("immutable", "bool"),
+    },
+    "Namespace": {
+        1: ("metadata", "ObjectMeta"),
+        2: ("spec", "NamespaceSpec"),
+        3: ("status", "NamespaceStatus"),
+    },
     "NamespaceSpec": {1: ("finalizers", "list:string")},
     "NamespaceStatus": {1: ("phase", "string")},
-    "DeleteOptions": {1: ("gracePeriodSeconds", "int"), 2: ("preconditions", "Preconditions"),
-                      3: ("orphanDependents", "bool"), 4: ("propagationPolicy", "string"),
-                      5: ("dryRun", "list:string")},
+    "DeleteOptions": {
+        1: ("gracePeriodSeconds", "int"),
+        2: ("preconditions", "Preconditions"),
+        3: ("orphanDependents", "bool"),
+        4: ("propagationPolicy", "string"),
+        5: ("dryRun", "list:string"),
+    },
     "Preconditions": {1: ("uid", "string"), 2: ("resourceVersion", "string")},
+    # kubectl auth can-i
+    "SelfSubjectAccessReview": {1: ("metadata", "ObjectMeta"), 2: ("spec", "SelfSubjectAccessReviewSpec")},
+    "SelfSubjectAccessReviewSpec": {
+        1: ("resourceAttributes", "ResourceAttributes"),
+        2: ("nonResourceAttributes", "NonResourceAttributes"),
+    },
+    "ResourceAttributes": {
+        1: ("namespace", "string"),
+        2: ("verb", "string"),
+        3: ("group", "string"),
+        4: ("version", "string"),
+        5: ("resource", "string"),
+        6: ("subresource", "string"),
+        7: ("name", "string"),
+    },
+    "NonResourceAttributes": {1: ("path", "string"), 2: ("verb", "string")},
+    "SelfSubjectRulesReview": {1: ("metadata", "ObjectMeta"), 2: ("spec", "SelfSubjectRulesReviewSpec")},
+    "SelfSubjectRulesReviewSpec": {1: ("namespace", "string")},
 }
-KINDS = {"Secret", "ConfigMap", "Namespace", "DeleteOptions"}
+KINDS = {
+    "Secret",
+    "ConfigMap",
+    "Namespace",
+    "DeleteOptions",
+    "SelfSubjectAccessReview",
+    "SelfSubjectRulesReview",
+}
 
 
 def _varint(data: bytes, position: int) -> tuple[int, int]:

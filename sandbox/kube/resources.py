@@ -111,7 +111,9 @@ Job jobs ns - all status all
 """,
     ),
     *_types(
-        "certificates.k8s.io", "v1", "CertificateSigningRequest certificatesigningrequests cluster csr - status all"
+        "certificates.k8s.io",
+        "v1",
+        "CertificateSigningRequest certificatesigningrequests cluster csr - status all",
     ),
     *_types("coordination.k8s.io", "v1", "Lease leases ns - - - all"),
     *_types("discovery.k8s.io", "v1", "EndpointSlice endpointslices ns - - - all"),

@@ -85,7 +85,8 @@ def items(node: dict | None) -> dict | None:
 def preserves_unknown(node: dict | None) -> bool:
     node = resolve(node)
     return bool(node) and (
-        node.get("x-kubernetes-preserve-unknown-fields") is True or node.get("x-kubernetes-int-or-string") is True
+        node.get("x-kubernetes-preserve-unknown-fields") is True
+        or node.get("x-kubernetes-int-or-string") is True
     )
 
 

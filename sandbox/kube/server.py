@@ -7,13 +7,14 @@ import base64
 import contextlib
 import json
 import logging
+from dataclasses import dataclass
 
 import yaml
 from aiohttp import web
 
-from sandbox.kube import discovery, openapi, protobuf, tables
+from sandbox.kube import discovery, openapi, patching, protobuf, tables
 from sandbox.kube.api import PATCH_APPLY, Cluster, DeleteOptions, WriteOptions
-from sandbox.kube.errors import ApiError, not_found, success_status
+from sandbox.kube.errors import ApiError, success_status
 from sandbox.kube.resources import ResourceType
 from sandbox.kube.selectors import object_matcher
 from sandbox.kube.storage import Watcher
@@ -133,18 +134,13 @@ def _wants_table(request: web.Request) -> bool:
 # --- routing
 
 
+@dataclass
 class Route:
-    def __init__(
-        self,
-        resource_type: ResourceType,
-        namespace: str | None,
-        name: str | None,
-        subresource: str,
-    ) -> None:
-        self.resource_type = resource_type
-        self.namespace = namespace
-        self.name = name
-        self.subresource = subresource
+    resource_type: ResourceType
+    namespace: str | None
+    name: str | None
+    subresource: str
+    watch: bool  # the legacy /watch/ path prefix
 
 
 def _resolve(cluster: Cluster, parts: list[str]) -> Route | None:
@@ -170,9 +166,7 @@ def _resolve(cluster: Cluster, parts: list[str]) -> Route | None:
     subresource = rest[2] if len(rest) > 2 else ""
     if subresource and subresource not in resource_type.subresources:
         return None
-    route = Route(resource_type, namespace, name, subresource)
-    route.watch = watch  # type: ignore[attr-defined]
-    return route
+    return Route(resource_type, namespace, name, subresource, watch)
 
 
 async def handle(request: web.Request) -> web.StreamResponse:
@@ -188,7 +182,7 @@ async def handle(request: web.Request) -> web.StreamResponse:
     method = request.method
     if route.name is None:
         if method == "GET":
-            if query_flag(request, "watch") or getattr(route, "watch", False):
+            if query_flag(request, "watch") or route.watch:
                 return await _watch(request, cluster, route)
             return _list(request, cluster, route)
         if method == "POST":
@@ -196,7 +190,7 @@ async def handle(request: web.Request) -> web.StreamResponse:
         if method == "DELETE":
             return await _delete_collection(request, cluster, route)
     else:
-        if getattr(route, "watch", False) and method == "GET":
+        if route.watch and method == "GET":
             return await _watch(request, cluster, route, name=route.name)
         if route.subresource == "scale":
             return await _scale(request, cluster, route)
@@ -238,12 +232,18 @@ def _special(request: web.Request, cluster: Cluster, parts: list[str]) -> web.Re
         return _json(discovery.resource_list(registry, "", "v1"))
     if len(parts) == 2 and parts[0] == "apis":
         document = discovery.api_group(registry, parts[1])
-        return _json(document) if document else _error(ApiError(404, "the server could not find the requested "
-                                                                     "resource"))
+        return (
+            _json(document)
+            if document
+            else _error(ApiError(404, "the server could not find the requested resource"))
+        )
     if len(parts) == 3 and parts[0] == "apis":
         document = discovery.resource_list(registry, parts[1], parts[2])
-        return _json(document) if document else _error(ApiError(404, "the server could not find the requested "
-                                                                     "resource"))
+        return (
+            _json(document)
+            if document
+            else _error(ApiError(404, "the server could not find the requested resource"))
+        )
     if parts[:1] == ["openapi"]:
         return _openapi(request, cluster, parts)
     return None
@@ -256,9 +256,9 @@ def _openapi(request: web.Request, cluster: Cluster, parts: list[str]) -> web.Re
         cache.clear()
         cache["generation"] = registry.generation
     if parts == ["openapi", "v2"]:
-        if "json" not in request.headers.get("Accept", "application/json") and "*/*" not in request.headers.get(
-            "Accept", ""
-        ):
+        if "json" not in request.headers.get(
+            "Accept", "application/json"
+        ) and "*/*" not in request.headers.get("Accept", ""):
             return _error(ApiError(406, "only application/json is served for /openapi/v2"))
         if "v2" not in cache:
             cache["v2"] = json.dumps(openapi.v2_document(registry)).encode()
@@ -290,7 +290,7 @@ def _openapi(request: web.Request, cluster: Cluster, parts: list[str]) -> web.Re
 def _list(request: web.Request, cluster: Cluster, route: Route) -> web.Response:
     resource_type = route.resource_type
     if "list" not in resource_type.verbs:
-        raise ApiError(405, f"the server does not allow this method on the requested resource: list")
+        raise ApiError(405, "the server does not allow this method on the requested resource: list")
     objects = cluster.list(
         resource_type, route.namespace, request.query.get("labelSelector"), request.query.get("fieldSelector")
     )
@@ -311,12 +311,14 @@ def _list(request: web.Request, cluster: Cluster, route: Route) -> web.Response:
         objects = objects[start:]
     if _wants_table(request):
         return _json(tables.table(resource_type, objects, metadata))
-    return _json({
-        "kind": f"{resource_type.kind}List",
-        "apiVersion": resource_type.api_version,
-        "metadata": metadata,
-        "items": objects,
-    })
+    return _json(
+        {
+            "kind": f"{resource_type.kind}List",
+            "apiVersion": resource_type.api_version,
+            "metadata": metadata,
+            "items": objects,
+        }
+    )
 
 
 async def _create(request: web.Request, cluster: Cluster, route: Route) -> web.Response:
@@ -365,9 +367,13 @@ async def _patch(request: web.Request, cluster: Cluster, route: Route) -> web.Re
 async def _delete(request: web.Request, cluster: Cluster, route: Route) -> web.Response:
     options = await _delete_options(request)
     obj = cluster.delete(route.resource_type, route.namespace or "", route.name or "", options)
-    pending = bool(obj["metadata"].get("deletionTimestamp")) and cluster.store.get(
-        route.resource_type.group_resource, obj["metadata"].get("namespace", ""), obj["metadata"]["name"]
-    ) is not None
+    pending = (
+        bool(obj["metadata"].get("deletionTimestamp"))
+        and cluster.store.get(
+            route.resource_type.group_resource, obj["metadata"].get("namespace", ""), obj["metadata"]["name"]
+        )
+        is not None
+    )
     return _json(obj, status=202 if pending and route.resource_type.kind == "Namespace" else 200)
 
 
@@ -381,12 +387,14 @@ async def _delete_collection(request: web.Request, cluster: Cluster, route: Rout
         options,
     )
     resource_type = route.resource_type
-    return _json({
-        "kind": f"{resource_type.kind}List",
-        "apiVersion": resource_type.api_version,
-        "metadata": {"resourceVersion": str(cluster.store.revision)},
-        "items": deleted,
-    })
+    return _json(
+        {
+            "kind": f"{resource_type.kind}List",
+            "apiVersion": resource_type.api_version,
+            "metadata": {"resourceVersion": str(cluster.store.revision)},
+            "items": deleted,
+        }
+    )
 
 
 async def _scale(request: web.Request, cluster: Cluster, route: Route) -> web.Response:
@@ -397,16 +405,26 @@ async def _scale(request: web.Request, cluster: Cluster, route: Route) -> web.Re
         body = await _body(request)
         if request.method == "PATCH":
             current = _scale_of(cluster.get(resource_type, namespace, name))
-            from sandbox.kube import patching
-
-            body = patching.merge_patch(current, body) if request.content_type != "application/json-patch+json" \
+            body = (
+                patching.merge_patch(current, body)
+                if request.content_type != "application/json-patch+json"
                 else patching.json_patch(current, body)
+            )
         replicas = ((body or {}).get("spec") or {}).get("replicas")
         if not isinstance(replicas, int) or replicas < 0:
-            raise ApiError(422, f"Scale.autoscaling \"{name}\" is invalid: spec.replicas: Invalid value: "
-                                f"{replicas}: must be greater than or equal to 0")
-        cluster.patch(resource_type, namespace, name, "application/merge-patch+json",
-                      {"spec": {"replicas": replicas}}, options)
+            raise ApiError(
+                422,
+                f'Scale.autoscaling "{name}" is invalid: spec.replicas: Invalid value: '
+                f"{replicas}: must be greater than or equal to 0",
+            )
+        cluster.patch(
+            resource_type,
+            namespace,
+            name,
+            "application/merge-patch+json",
+            {"spec": {"replicas": replicas}},
+            options,
+        )
     return _json(_scale_of(cluster.get(resource_type, namespace, name)))
 
 
@@ -416,11 +434,16 @@ def _scale_of(obj: dict) -> dict:
     return {
         "kind": "Scale",
         "apiVersion": "autoscaling/v1",
-        "metadata": {k: obj["metadata"][k] for k in ("name", "namespace", "uid", "resourceVersion",
-                                                       "creationTimestamp") if k in obj["metadata"]},
+        "metadata": {
+            k: obj["metadata"][k]
+            for k in ("name", "namespace", "uid", "resourceVersion", "creationTimestamp")
+            if k in obj["metadata"]
+        },
         "spec": {"replicas": (obj.get("spec") or {}).get("replicas", 0)},
-        "status": {"replicas": status.get("replicas", 0),
-                   "selector": ",".join(f"{k}={v}" for k, v in selector.items())},
+        "status": {
+            "replicas": status.get("replicas", 0),
+            "selector": ",".join(f"{k}={v}" for k, v in selector.items()),
+        },
     }
 
 
@@ -428,9 +451,18 @@ async def _virtual_subresource(request: web.Request, cluster: Cluster, route: Ro
     cluster.get(route.resource_type, route.namespace or "", route.name or "")
     if route.subresource == "token":
         body = await _body(request) or {}
-        return _json({**body, "kind": "TokenRequest", "apiVersion": "authentication.k8s.io/v1",
-                      "status": {"token": "sandbox-service-account-token",
-                                 "expirationTimestamp": "2099-01-01T00:00:00Z"}}, status=201)
+        return _json(
+            {
+                **body,
+                "kind": "TokenRequest",
+                "apiVersion": "authentication.k8s.io/v1",
+                "status": {
+                    "token": "sandbox-service-account-token",
+                    "expirationTimestamp": "2099-01-01T00:00:00Z",
+                },
+            },
+            status=201,
+        )
     if route.subresource == "eviction":
         cluster.delete(route.resource_type, route.namespace or "", route.name or "", DeleteOptions())
         return _json(success_status(), status=201)
@@ -440,7 +472,9 @@ async def _virtual_subresource(request: web.Request, cluster: Cluster, route: Ro
 # --- watch
 
 
-async def _watch(request: web.Request, cluster: Cluster, route: Route, name: str | None = None) -> web.StreamResponse:
+async def _watch(
+    request: web.Request, cluster: Cluster, route: Route, name: str | None = None
+) -> web.StreamResponse:
     resource_type = route.resource_type
     query = request.query
     field_selector = query.get("fieldSelector")
@@ -465,11 +499,11 @@ async def _watch(request: web.Request, cluster: Cluster, route: Route, name: str
             except ValueError as error:
                 raise ApiError(400, f"invalid resourceVersion {resource_version!r}") from error
             backlog = [
-                (event.type, event.obj)
-                for event in cluster.store.events_since(since)
-                if watcher.wants(event)
+                (event.type, event.obj) for event in cluster.store.events_since(since) if watcher.wants(event)
             ]
-        response = web.StreamResponse(headers={"Content-Type": "application/json", "Cache-Control": "no-cache"})
+        response = web.StreamResponse(
+            headers={"Content-Type": "application/json", "Cache-Control": "no-cache"}
+        )
         response.enable_chunked_encoding()
         await response.prepare(request)
 
@@ -518,7 +552,3 @@ def create_app(cluster: Cluster, tokens: frozenset[str]) -> web.Application:
     app[OPENAPI_CACHE_KEY] = {}
     app.router.add_route("*", "/{tail:.*}", handle)
     return app
-
-
-def not_found_route(route: Route) -> ApiError:
-    return not_found(route.resource_type.group, route.resource_type.plural, route.name or "")

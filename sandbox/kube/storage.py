@@ -151,7 +151,9 @@ class Store:
         state = {
             "revision": self.revision,
             "objects": [
-                [group, plural, obj] for (group, plural), objects in self._objects.items() for obj in objects.values()
+                [group, plural, obj]
+                for (group, plural), objects in self._objects.items()
+                for obj in objects.values()
             ],
         }
         temporary = self._snapshot.with_suffix(".tmp")

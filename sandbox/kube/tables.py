@@ -65,7 +65,10 @@ COLUMNS: dict[tuple[str, str], list[Column]] = {
         ("Age", "string", _age),
         ("Version", "string", lambda o: field_value(o, "status.nodeInfo.kubeletVersion")),
     ],
-    ("", "Namespace"): [("Status", "string", lambda o: field_value(o, "status.phase")), ("Age", "string", _age)],
+    ("", "Namespace"): [
+        ("Status", "string", lambda o: field_value(o, "status.phase")),
+        ("Age", "string", _age),
+    ],
     ("", "Pod"): [
         ("Ready", "string", _pod_ready),
         ("Status", "string", lambda o: field_value(o, "status.phase") or "Pending"),
@@ -105,8 +108,12 @@ COLUMNS: dict[tuple[str, str], list[Column]] = {
     ],
     ("batch", "Job"): [
         ("Status", "string", lambda o: "Complete" if (o.get("status") or {}).get("succeeded") else "Running"),
-        ("Completions", "string", lambda o: f"{(o.get('status') or {}).get('succeeded', 0)}/"
-                                            f"{(o.get('spec') or {}).get('completions', 1)}"),
+        (
+            "Completions",
+            "string",
+            lambda o: f"{(o.get('status') or {}).get('succeeded', 0)}/"
+            f"{(o.get('spec') or {}).get('completions', 1)}",
+        ),
         ("Age", "string", _age),
     ],
     ("networking.k8s.io", "Ingress"): [
@@ -116,8 +123,9 @@ COLUMNS: dict[tuple[str, str], list[Column]] = {
         ("Ports", "string", lambda o: "80"),
         ("Age", "string", _age),
     ],
-    ("apiextensions.k8s.io", "CustomResourceDefinition"): [("Created At", "date", lambda o: field_value(
-        o, "metadata.creationTimestamp"))],
+    ("apiextensions.k8s.io", "CustomResourceDefinition"): [
+        ("Created At", "date", lambda o: field_value(o, "metadata.creationTimestamp"))
+    ],
 }
 
 
@@ -142,8 +150,9 @@ def _custom_columns(resource_type: ResourceType) -> list[Column]:
         if json_path == ".metadata.creationTimestamp":
             columns.append((column["name"], "string", _age))
         else:
-            columns.append((column["name"], column.get("type", "string"),
-                            lambda o, p=json_path: _json_path_value(o, p)))
+            columns.append(
+                (column["name"], column.get("type", "string"), lambda o, p=json_path: _json_path_value(o, p))
+            )
     if not any(name == "Age" for name, _, _ in columns):
         columns.append(("Age", "string", _age))
     return columns
@@ -156,8 +165,10 @@ def table(resource_type: ResourceType, objects: list[dict], list_metadata: dict)
         else COLUMNS.get((resource_type.group, resource_type.kind), [("Age", "string", _age)])
     )
     definitions = [{"name": "Name", "type": "string", "format": "name", "description": "Name", "priority": 0}]
-    definitions += [{"name": name, "type": kind, "format": "", "description": name, "priority": 0}
-                    for name, kind, _ in columns]
+    definitions += [
+        {"name": name, "type": kind, "format": "", "description": name, "priority": 0}
+        for name, kind, _ in columns
+    ]
     rows = [
         {
             "cells": [obj["metadata"]["name"], *(render(obj) for _, _, render in columns)],

@@ -34,30 +34,37 @@ _JSON_TYPES = {
 }
 
 
+DNS1035_MESSAGE = (
+    "a DNS-1035 label must consist of lower case alphanumeric characters or '-', start with an alphabetic "
+    "character, and end with an alphanumeric character (e.g. 'my-name',  or 'abc-123', regex used for "
+    "validation is '[a-z]([-a-z0-9]*[a-z0-9])?')"
+)
+DNS1123_LABEL_MESSAGE = (
+    "a lowercase RFC 1123 label must consist of lower case alphanumeric characters or '-', and must start "
+    "and end with an alphanumeric character (e.g. 'my-name',  or '123-abc', regex used for validation is "
+    "'[a-z0-9]([-a-z0-9]*[a-z0-9])?')"
+)
+DNS1123_SUBDOMAIN_MESSAGE = (
+    "a lowercase RFC 1123 subdomain must consist of lower case alphanumeric characters, '-' or '.', and must "
+    "start and end with an alphanumeric character (e.g. 'example.com', regex used for validation is "
+    "'[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*')"
+)
+QUALIFIED_NAME_MESSAGE = (
+    "name part must consist of alphanumeric characters, '-', '_' or '.', and must start and end with an "
+    "alphanumeric character"
+)
+LABEL_VALUE_MESSAGE = (
+    "a valid label must be an empty string or consist of alphanumeric characters, '-', '_' or '.', and must "
+    "start and end with an alphanumeric character"
+)
+
+
 def _name_errors(kind: str, name: str) -> list[str]:
     if kind == "Service":
-        if len(name) > 63 or not DNS1035_LABEL.match(name):
-            return [
-                "a DNS-1035 label must consist of lower case alphanumeric characters or '-', start with an "
-                "alphabetic character, and end with an alphanumeric character (e.g. 'my-name',  or 'abc-123', "
-                "regex used for validation is '[a-z]([-a-z0-9]*[a-z0-9])?')"
-            ]
-        return []
+        return [DNS1035_MESSAGE] if len(name) > 63 or not DNS1035_LABEL.match(name) else []
     if kind in LABEL_NAMED_KINDS:
-        if len(name) > 63 or not DNS1123_LABEL.match(name):
-            return [
-                "a lowercase RFC 1123 label must consist of lower case alphanumeric characters or '-', and must "
-                "start and end with an alphanumeric character (e.g. 'my-name',  or '123-abc', regex used for "
-                "validation is '[a-z0-9]([-a-z0-9]*[a-z0-9])?')"
-            ]
-        return []
-    if len(name) > 253 or not DNS1123_SUBDOMAIN.match(name):
-        return [
-            "a lowercase RFC 1123 subdomain must consist of lower case alphanumeric characters, '-' or '.', and "
-            "must start and end with an alphanumeric character (e.g. 'example.com', regex used for validation "
-            "is '[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*')"
-        ]
-    return []
+        return [DNS1123_LABEL_MESSAGE] if len(name) > 63 or not DNS1123_LABEL.match(name) else []
+    return [DNS1123_SUBDOMAIN_MESSAGE] if len(name) > 253 or not DNS1123_SUBDOMAIN.match(name) else []
 
 
 def _label_key_errors(key: str) -> list[str]:
@@ -66,10 +73,7 @@ def _label_key_errors(key: str) -> list[str]:
     if prefix and (len(prefix) > 253 or not DNS1123_SUBDOMAIN.match(prefix)):
         problems.append("prefix part must be a lowercase RFC 1123 subdomain")
     if len(name) > 63 or not QUALIFIED_NAME.match(name):
-        problems.append(
-            "name part must consist of alphanumeric characters, '-', '_' or '.', and must start and end with an "
-            "alphanumeric character"
-        )
+        problems.append(QUALIFIED_NAME_MESSAGE)
     return problems
 
 
@@ -84,12 +88,7 @@ def validate_metadata(resource_type: ResourceType, obj: dict) -> list[tuple[str,
             causes.append(("FieldValueInvalid", "metadata.labels", f'Invalid value: "{key}": {message}'))
         if not isinstance(value, str) or len(value) > 63 or not LABEL_VALUE.match(value):
             causes.append(
-                (
-                    "FieldValueInvalid",
-                    "metadata.labels",
-                    f'Invalid value: "{value}": a valid label must be an empty string or consist of alphanumeric '
-                    "characters, '-', '_' or '.', and must start and end with an alphanumeric character",
-                )
+                ("FieldValueInvalid", "metadata.labels", f'Invalid value: "{value}": {LABEL_VALUE_MESSAGE}')
             )
     for key in metadata.get("annotations") or {}:
         for message in _label_key_errors(key):
@@ -152,7 +151,9 @@ def _walk(value: object, node: dict | None, path: str, unknown: list[str], error
             result = {}
             for key, item in value.items():
                 if key in properties:
-                    result[key] = _walk(item, properties[key], f"{path}.{key}" if path else key, unknown, errors)
+                    result[key] = _walk(
+                        item, properties[key], f"{path}.{key}" if path else key, unknown, errors
+                    )
                 else:
                     unknown.append(f"{path}.{key}" if path else key)
             return result
@@ -230,7 +231,9 @@ def prune_custom(value: object, node: dict | None, path: str, unknown: list[str]
             result = {}
             for key, item in value.items():
                 if key in properties:
-                    result[key] = prune_custom(item, properties[key], f"{path}.{key}" if path else key, unknown)
+                    result[key] = prune_custom(
+                        item, properties[key], f"{path}.{key}" if path else key, unknown
+                    )
                 elif isinstance(additional, dict):
                     result[key] = prune_custom(item, additional, f"{path}.{key}", unknown)
                 else:
@@ -258,12 +261,20 @@ def validate_custom(resource_type: ResourceType, obj: dict, *, strict: bool) -> 
     if strict and unknown:
         raise ApiError(400, "strict decoding error: " + ", ".join(f'unknown field "{f}"' for f in unknown))
     body = {k: v for k, v in pruned.items() if k not in ("apiVersion", "kind", "metadata")}
-    user_schema = crd_json_schema({**schema, "properties": {k: v for k, v in properties.items() if k not in (
-        "apiVersion", "kind", "metadata")}})
+    user_schema = crd_json_schema(
+        {
+            **schema,
+            "properties": {
+                k: v for k, v in properties.items() if k not in ("apiVersion", "kind", "metadata")
+            },
+        }
+    )
     validator = jsonschema.Draft7Validator(user_schema)
     causes = []
     for error in sorted(validator.iter_errors(body), key=lambda e: list(e.absolute_path)):
-        field = ".".join(str(p) if isinstance(p, str) else f"[{p}]" for p in error.absolute_path).replace(".[", "[")
+        field = ".".join(str(p) if isinstance(p, str) else f"[{p}]" for p in error.absolute_path).replace(
+            ".[", "["
+        )
         reason = "FieldValueRequired" if error.validator == "required" else "FieldValueInvalid"
         message = "Required value" if error.validator == "required" else _schema_message(error, field)
         if error.validator == "required":
@@ -283,20 +294,28 @@ def _schema_message(error: jsonschema.ValidationError, field: str) -> str:
     messages = {
         "type": lambda: f'Invalid value: "{_kind_of(value)}": {field} in body must be of type {limit}: '
         f'"{_kind_of(value)}"',
-        "enum": lambda: f"Unsupported value: {shown}: supported values: " + ", ".join(json.dumps(v) for v in limit),
+        "enum": lambda: f"Unsupported value: {shown}: supported values: "
+        + ", ".join(json.dumps(v) for v in limit),
         "maximum": lambda: f"Invalid value: {shown}: {field} in body should be less than or equal to {limit}",
-        "minimum": lambda: f"Invalid value: {shown}: {field} in body should be greater than or equal to {limit}",
+        "minimum": lambda: f"Invalid value: {shown}: {field} in body should be greater than or equal to "
+        f"{limit}",
         "maxLength": lambda: f"Too long: may not be more than {limit} bytes",
         "minLength": lambda: f"Invalid value: {shown}: {field} in body should be at least {limit} chars long",
         "pattern": lambda: f"Invalid value: {shown}: {field} in body should match '{limit}'",
         "maxItems": lambda: f"Too many: {len(value)}: must have at most {limit} items",
-        "minItems": lambda: f"Invalid value: {len(value)}: {field} in body should have at least {limit} items",
+        "minItems": lambda: f"Invalid value: {len(value)}: {field} in body should have at least {limit} "
+        "items",
     }
     render = messages.get(error.validator)
     return render() if render else f"Invalid value: {shown}: {error.message}"
 
 
 def _kind_of(value: object) -> str:
-    return {str: "string", bool: "boolean", int: "integer", float: "number", dict: "object", list: "array"}.get(
-        type(value), "null"
-    )
+    return {
+        str: "string",
+        bool: "boolean",
+        int: "integer",
+        float: "number",
+        dict: "object",
+        list: "array",
+    }.get(type(value), "null")

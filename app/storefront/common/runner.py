@@ -9,9 +9,11 @@ so the timeout stays below that.
 from __future__ import annotations
 
 import logging
+import os
 
 from aiohttp import web
 
+from storefront.common.config import env_bool
 from storefront.common.logs import JsonAccessLogger
 
 SHUTDOWN_TIMEOUT_SECONDS = 20.0
@@ -19,7 +21,11 @@ SHUTDOWN_TIMEOUT_SECONDS = 20.0
 log = logging.getLogger(__name__)
 
 
-def run(app: web.Application, host: str, port: int, *, access_log: bool = True) -> None:
+def run(app: web.Application, host: str, port: int, *, access_log: bool | None = None) -> None:
+    """Serve `app` until SIGTERM/SIGINT. The access log (one JSON line per request) follows ACCESS_LOG
+    (default true) unless `access_log` says otherwise; the load balancer may log requests already."""
+    if access_log is None:
+        access_log = env_bool(os.environ, "ACCESS_LOG", True)
     log.info("listening on http://%s:%d", host, port, extra={"host": host, "port": port})
     web.run_app(
         app,

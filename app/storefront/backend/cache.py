@@ -1,0 +1,200 @@
+"""Cache-aside for catalog reads in Redis, with PostgreSQL as the source of truth.
+
+Entries hold the finished JSON body, so a hit costs one Redis GET and no serialisation. Product entries
+are keyed by id; listing entries by a digest of the query and remembered in an index set, so that a change
+to any product (its stock after an order) drops every listing that may show it.
+
+Concurrent lookups of one key share a single Redis GET, and concurrent misses a single PostgreSQL read
+(single flight): popular entries are requested by many clients at once, and one round trip answers all.
+
+Redis is an optimisation, never a dependency: when a call fails the cache steps aside for
+`retry_after_seconds` (requests go straight to PostgreSQL, no per-request timeout), then tries again, so
+the service recovers by itself when Redis is back. Failures are logged on the transition and counted.
+
+Known limits, both bounded by the TTL: an invalidation that fails while Redis is unreachable leaves the old
+entries in place; a reader that loaded PostgreSQL just before an order committed may store the old stock
+just after the order's invalidation.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import hashlib
+import logging
+import time
+from collections.abc import Awaitable, Callable, Iterable
+from typing import TypeVar
+
+from aiohttp import web
+from prometheus_client import Counter, Gauge
+from redis.asyncio import Redis
+from redis.asyncio.retry import Retry
+from redis.backoff import NoBackoff
+from redis.exceptions import RedisError
+
+from storefront.backend.config import BackendConfig
+
+CACHE_LOOKUPS = Counter("storefront_cache_lookups_total", "Catalog cache lookups", ["result"])
+CACHE_LOADS = Counter("storefront_cache_loads_total", "Cache misses answered by reading PostgreSQL")
+CACHE_ERRORS = Counter("storefront_cache_errors_total", "Failed Redis calls, by operation", ["operation"])
+CACHE_AVAILABLE = Gauge("storefront_cache_available", "1 while Redis answers, 0 while the cache is bypassed")
+
+log = logging.getLogger(__name__)
+
+T = TypeVar("T")
+
+
+def create_redis_client(config: BackendConfig) -> Redis:
+    client = Redis.from_url(
+        config.redis_url,
+        # Each call is bounded by `Cache.timeout_seconds` as a whole; a per-socket-operation timeout in
+        # redis-py would cost a task per command (asyncio.wait_for) for the same protection.
+        socket_timeout=None,
+        socket_connect_timeout=config.redis_timeout_seconds,
+        # One attempt per call: the circuit in `Cache` decides when to try again.
+        retry=Retry(NoBackoff(), 0),
+    )
+    if config.redis_password:
+        # Options parsed from the URL win over keyword arguments in redis-py, so set the AUTH token here.
+        client.connection_pool.connection_kwargs["password"] = config.redis_password
+    return client
+
+
+class Cache:
+    def __init__(
+        self,
+        client: Redis | None,
+        *,
+        ttl_seconds: int,
+        key_prefix: str,
+        timeout_seconds: float = 0.25,
+        retry_after_seconds: float = 1.0,
+    ) -> None:
+        self.client = client
+        self.timeout_seconds = timeout_seconds
+        self.retry_after_seconds = retry_after_seconds
+        self.ttl_seconds = ttl_seconds
+        self.key_prefix = key_prefix
+        self._listing_index = f"{key_prefix}listings"
+        self._bypass_until = 0.0
+        self._available = True
+        self._pending_gets: dict[str, asyncio.Future[bytes | None]] = {}
+        self._pending_loads: dict[str, asyncio.Future[bytes]] = {}
+        CACHE_AVAILABLE.set(1 if client is not None else 0)
+
+    @property
+    def enabled(self) -> bool:
+        return self.client is not None
+
+    def product_key(self, product_id: int) -> str:
+        return f"{self.key_prefix}product:{product_id}"
+
+    def listing_key(self, kind: str, query: str) -> str:
+        digest = hashlib.blake2b(query.encode(), digest_size=16).hexdigest()
+        return f"{self.key_prefix}{kind}:{digest}"
+
+    async def get(self, key: str) -> bytes | None:
+        if self.client is None:
+            return None
+        value = await self._single_flight(
+            self._pending_gets, key, lambda: self._call("get", lambda client: client.get(key))
+        )
+        CACHE_LOOKUPS.labels("hit" if value is not None else "miss").inc()
+        return value
+
+    async def get_or_load(
+        self, key: str, load: Callable[[], Awaitable[bytes]], *, listing: bool = False
+    ) -> tuple[bytes, bool]:
+        """(body, was it a hit). On a miss, concurrent callers share one `load` and one store, so an
+        expired popular entry costs PostgreSQL one query, not one per waiting request."""
+        body = await self.get(key)
+        if body is not None:
+            return body, True
+        if self.client is None:
+            return await load(), False  # cache off: every request reads PostgreSQL
+
+        async def load_and_store() -> bytes:
+            CACHE_LOADS.inc()
+            fresh = await load()
+            await self.put(key, fresh, listing=listing)
+            return fresh
+
+        return await self._single_flight(self._pending_loads, key, load_and_store), False
+
+    @staticmethod
+    async def _single_flight(
+        pending: dict[str, asyncio.Future[T]], key: str, start: Callable[[], Awaitable[T]]
+    ) -> T:
+        """Join the call in flight for `key`, or start it. Shielded: a caller that goes away must not
+        cancel the call that others are waiting for."""
+        future = pending.get(key)
+        if future is None:
+            future = asyncio.ensure_future(start())
+            pending[key] = future
+
+            def forget(done: asyncio.Future[T]) -> None:
+                if pending.get(key) is done:
+                    del pending[key]
+
+            future.add_done_callback(forget)
+        return await asyncio.shield(future)
+
+    async def put(self, key: str, body: bytes, *, listing: bool = False) -> None:
+        async def store(client: Redis) -> None:
+            async with client.pipeline(transaction=False) as pipe:
+                pipe.set(key, body, ex=self.ttl_seconds)
+                if listing:
+                    pipe.sadd(self._listing_index, key)
+                    # The index outlives its members by one TTL, never forever.
+                    pipe.expire(self._listing_index, 2 * self.ttl_seconds)
+                await pipe.execute()
+
+        await self._call("set", store)
+
+    async def invalidate_products(self, product_ids: Iterable[int]) -> None:
+        """Drop the entries of these products and every listing (any listing may show them)."""
+        product_keys = [self.product_key(product_id) for product_id in product_ids]
+
+        async def drop(client: Redis) -> None:
+            listings = await client.smembers(self._listing_index)
+            await client.delete(*product_keys, *listings, self._listing_index)
+
+        await self._call("invalidate", drop)
+
+    async def ping(self) -> bool:
+        """Probe Redis now, whether or not the cache is currently stepping aside (for /readyz)."""
+        if self.client is None:
+            return False
+        self._bypass_until = 0.0
+        return bool(await self._call("ping", lambda client: client.ping()))
+
+    async def close(self) -> None:
+        if self.client is not None:
+            await self.client.aclose()
+
+    async def _call(self, operation: str, call: Callable[[Redis], Awaitable[T]]) -> T | None:
+        if self.client is None or time.monotonic() < self._bypass_until:
+            return None
+        try:
+            async with asyncio.timeout(self.timeout_seconds):
+                result = await call(self.client)
+        except (RedisError, OSError) as error:  # OSError includes TimeoutError
+            CACHE_ERRORS.labels(operation).inc()
+            self._bypass_until = time.monotonic() + self.retry_after_seconds
+            if self._available:
+                self._available = False
+                CACHE_AVAILABLE.set(0)
+                log.warning(
+                    "Redis unavailable, answering from PostgreSQL: %s",
+                    error,
+                    extra={"operation": operation, "error_type": type(error).__name__},
+                )
+            return None
+        if not self._available:
+            self._available = True
+            CACHE_AVAILABLE.set(1)
+            log.info("Redis is back, caching again")
+        return result
+
+
+CACHE = web.AppKey("cache", Cache)

@@ -1,0 +1,199 @@
+"""HTTP handlers: parse and validate, call the repository, shape the response. No SQL, no Redis here."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import uuid
+from collections.abc import Awaitable, Callable
+from typing import Any
+
+import asyncpg
+from aiohttp import web
+
+from storefront.backend import repository
+from storefront.backend.cache import CACHE
+from storefront.backend.config import CONFIG
+from storefront.backend.db import DATABASE
+from storefront.backend.schemas import (
+    INT32_MAX,
+    CartItemCreate,
+    CartItemUpdate,
+    CheckoutHeaders,
+    CheckoutRequest,
+    OrderQuery,
+    ProductQuery,
+    parse_body,
+    parse_mapping,
+)
+from storefront.common.errors import InvalidInput, NotFound
+
+CART_COOKIE = "cart_id"
+CART_HEADER = "X-Cart-Id"
+CART_COOKIE_MAX_AGE = 30 * 24 * 3600
+JSON = "application/json"
+
+
+def _dumps(payload: Any) -> bytes:
+    return json.dumps(payload, separators=(",", ":")).encode()
+
+
+async def _cached(
+    request: web.Request,
+    key: str,
+    load: Callable[[asyncpg.Connection], Awaitable[dict[str, Any]]],
+    *,
+    listing: bool = False,
+) -> web.Response:
+    """Cache-aside: the stored body on a hit; otherwise read PostgreSQL and store the body for next time."""
+
+    async def read_database() -> bytes:
+        async with request.app[DATABASE].connection() as conn:
+            return _dumps(await load(conn))
+
+    body, hit = await request.app[CACHE].get_or_load(key, read_database, listing=listing)
+    return web.Response(body=body, content_type=JSON, headers={"X-Cache": "HIT" if hit else "MISS"})
+
+
+def _product_id(raw: str) -> int:
+    try:
+        product_id = int(raw)
+    except ValueError:
+        raise InvalidInput(f"Product id must be an integer, got {raw!r}.") from None
+    if not 1 <= product_id <= INT32_MAX:
+        raise NotFound(f"No product with id {product_id}.")
+    return product_id
+
+
+def _requested_cart_id(request: web.Request) -> uuid.UUID | None:
+    """The cart named by the X-Cart-Id header (API clients) or the cart_id cookie (browsers).
+
+    A malformed header is the client's mistake (400); a malformed cookie counts as no cookie, so a stale
+    or mangled cookie cannot lock a shopper out."""
+    if CART_HEADER in request.headers:
+        try:
+            return uuid.UUID(request.headers[CART_HEADER])
+        except ValueError:
+            raise InvalidInput(f"{CART_HEADER} must be a UUID.") from None
+    try:
+        return uuid.UUID(request.cookies.get(CART_COOKIE, ""))
+    except ValueError:
+        return None
+
+
+# ---- probes
+
+
+async def healthz(request: web.Request) -> web.Response:
+    return web.json_response({"status": "ok"})
+
+
+async def readyz(request: web.Request) -> web.Response:
+    """Ready when PostgreSQL answers. Redis is reported but does not make the pod unready: without it the
+    API still answers (from PostgreSQL), and failing readiness would take every pod out of service."""
+    cache = request.app[CACHE]
+    postgres_ok, redis_ok = await asyncio.gather(request.app[DATABASE].ping(), cache.ping())
+    body = {
+        "postgres": "ok" if postgres_ok else "unavailable",
+        "redis": ("ok" if redis_ok else "unavailable") if cache.enabled else "disabled",
+    }
+    return web.json_response(body, status=200 if postgres_ok else 503)
+
+
+# ---- catalog
+
+
+async def list_categories(request: web.Request) -> web.Response:
+    key = request.app[CACHE].listing_key("categories", "all")
+    return await _cached(request, key, repository.list_categories)
+
+
+async def list_products(request: web.Request) -> web.Response:
+    query = parse_mapping(ProductQuery, request.query)
+    key = request.app[CACHE].listing_key("products", query.cache_key())
+    return await _cached(request, key, lambda conn: repository.list_products(conn, query), listing=True)
+
+
+async def get_product(request: web.Request) -> web.Response:
+    product_id = _product_id(request.match_info["id"])
+    key = request.app[CACHE].product_key(product_id)
+    return await _cached(request, key, lambda conn: repository.get_product(conn, product_id))
+
+
+# ---- cart
+
+
+async def _cart_response(request: web.Request, cart_id: uuid.UUID, conn: asyncpg.Connection) -> web.Response:
+    response = web.json_response(
+        await repository.load_cart(conn, cart_id), headers={CART_HEADER: str(cart_id)}
+    )
+    response.set_cookie(
+        CART_COOKIE,
+        str(cart_id),
+        max_age=CART_COOKIE_MAX_AGE,
+        path="/",
+        httponly=True,
+        samesite="Lax",
+        secure=request.app[CONFIG].cart_cookie_secure,
+    )
+    return response
+
+
+async def get_cart(request: web.Request) -> web.Response:
+    async with request.app[DATABASE].connection() as conn:
+        cart_id = await repository.ensure_cart(conn, _requested_cart_id(request))
+        return await _cart_response(request, cart_id, conn)
+
+
+async def add_cart_item(request: web.Request) -> web.Response:
+    item = parse_body(CartItemCreate, await request.read())
+    async with request.app[DATABASE].connection() as conn:
+        cart_id = await repository.ensure_cart(conn, _requested_cart_id(request))
+        await repository.add_cart_item(conn, cart_id, item.product_id, item.quantity)
+        return await _cart_response(request, cart_id, conn)
+
+
+async def update_cart_item(request: web.Request) -> web.Response:
+    product_id = _product_id(request.match_info["product_id"])
+    update = parse_body(CartItemUpdate, await request.read())
+    async with request.app[DATABASE].connection() as conn:
+        cart_id = await repository.ensure_cart(conn, _requested_cart_id(request))
+        await repository.set_cart_item_quantity(conn, cart_id, product_id, update.quantity)
+        return await _cart_response(request, cart_id, conn)
+
+
+async def remove_cart_item(request: web.Request) -> web.Response:
+    product_id = _product_id(request.match_info["product_id"])
+    async with request.app[DATABASE].connection() as conn:
+        cart_id = await repository.ensure_cart(conn, _requested_cart_id(request))
+        await repository.remove_cart_item(conn, cart_id, product_id)
+        return await _cart_response(request, cart_id, conn)
+
+
+# ---- checkout and orders
+
+
+async def checkout(request: web.Request) -> web.Response:
+    raw_key = request.headers.get("Idempotency-Key")
+    headers = parse_mapping(
+        CheckoutHeaders, {} if raw_key is None else {"Idempotency-Key": raw_key}, "headers"
+    )
+    order_request = parse_body(CheckoutRequest, await request.read())
+    async with request.app[DATABASE].connection() as conn:
+        order, created, changed_products = await repository.checkout(
+            conn, _requested_cart_id(request), headers.idempotency_key, order_request
+        )
+    # After the commit: a reader that refills the cache now sees the new stock.
+    if changed_products:
+        await request.app[CACHE].invalidate_products(changed_products)
+    return web.json_response(order, status=201 if created else 200)
+
+
+async def get_order(request: web.Request) -> web.Response:
+    try:
+        order_id = uuid.UUID(request.match_info["id"])
+    except ValueError:
+        raise NotFound("No order with this id and email.") from None
+    query = parse_mapping(OrderQuery, request.query)
+    async with request.app[DATABASE].connection() as conn:
+        return web.json_response(await repository.get_order(conn, order_id, query.email))

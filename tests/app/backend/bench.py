@@ -1,0 +1,241 @@
+"""`make bench-app`: requests/s and p50/p99 latency of the storefront API on loopback, measured with wrk.
+
+Four targets, each loaded the same way in the same run:
+  baseline  a bare aiohttp handler returning a small JSON document (what the framework costs);
+  hit       GET /api/v1/products from the backend, answered from Redis;
+  miss      the same with CACHE_ENABLED=false, answered from PostgreSQL;
+  proxy     the same through the frontend's /api proxy (to the caching backend).
+The services run as in production (`python -m storefront.<service> serve`) on their own database, created
+and dropped here, with ACCESS_LOG=false because the baseline logs nothing either; one more row shows the
+cache hit with the JSON access log on. Figures only: nothing fails on time.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import re
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+import uuid
+from contextlib import ExitStack, contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+from urllib.error import URLError
+from urllib.request import urlopen
+
+import psycopg
+from psycopg import sql
+
+APP_DIR = Path(__file__).resolve().parents[3] / "app"
+ADMIN_URL = os.environ.get("BENCH_DATABASE_ADMIN_URL", "postgresql://postgres@127.0.0.1:5432/postgres")
+REDIS_URL = os.environ.get("BENCH_REDIS_URL", "redis://127.0.0.1:6379/0")
+PRODUCTS_PATH = "/api/v1/products?per_page=20"
+TARGETS = {"hit": 0.7, "proxy": 0.4}  # minimum ratio to the baseline
+HIT_OVER_MISS = 3.0
+
+
+@dataclass
+class Result:
+    name: str
+    requests_per_second: float
+    p50_ms: float
+    p99_ms: float
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+def baseline_server(port: int) -> None:
+    """The baseline: aiohttp with one JSON handler, no middleware, no access log."""
+    from aiohttp import web
+
+    async def handler(request: web.Request) -> web.Response:
+        return web.json_response({"status": "ok", "items": [{"id": 1, "name": "baseline"}]})
+
+    app = web.Application()
+    app.router.add_get("/", handler)
+    web.run_app(app, host="127.0.0.1", port=port, access_log=None, print=None)
+
+
+@contextmanager
+def bench_database():
+    name = f"storefront_bench_{os.getpid()}"
+    with psycopg.connect(ADMIN_URL, autocommit=True) as admin:
+        admin.execute(sql.SQL("DROP DATABASE IF EXISTS {}").format(sql.Identifier(name)))
+        admin.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name)))
+    try:
+        yield ADMIN_URL.rsplit("/", 1)[0] + f"/{name}"
+    finally:
+        with psycopg.connect(ADMIN_URL, autocommit=True) as admin:
+            admin.execute(sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(name)))
+
+
+@contextmanager
+def service(command: list[str], env: dict[str, str], log_dir: Path, name: str, health_path: str = "/healthz"):
+    port = free_port()
+    url = f"http://127.0.0.1:{port}"
+    log_path = log_dir / f"{name}.log"
+    with log_path.open("wb") as log:
+        process = subprocess.Popen(
+            command,
+            env=env | {"HOST": "127.0.0.1", "PORT": str(port)},
+            stdout=log,
+            stderr=subprocess.STDOUT,
+        )
+    try:
+        while True:
+            if process.poll() is not None:
+                raise SystemExit(f"{name} exited with {process.returncode}:\n{log_path.read_text()}")
+            try:
+                with urlopen(url + health_path) as response:  # noqa: S310 (loopback http)
+                    if response.status == 200:
+                        break
+            except (URLError, ConnectionError):
+                time.sleep(0.1)
+        yield url
+    finally:
+        process.send_signal(signal.SIGTERM)
+        process.wait()
+
+
+def run_wrk(name: str, url: str, seconds: int, connections: int, headers: list[str]) -> Result:
+    header_args = [arg for header in headers for arg in ("-H", header)]
+    subprocess.run(
+        ["wrk", "-t1", f"-c{connections}", "-d1s", *header_args, url], check=True, capture_output=True
+    )
+    done = subprocess.run(
+        ["wrk", "-t1", f"-c{connections}", f"-d{seconds}s", "--latency", *header_args, url],
+        check=True,
+        capture_output=True,
+        text=True,
+    )
+    return Result(
+        name,
+        _requests_per_second(done.stdout),
+        _percentile(done.stdout, "50"),
+        _percentile(done.stdout, "99"),
+    )
+
+
+def _requests_per_second(output: str) -> float:
+    return float(re.search(r"Requests/sec:\s+([\d.]+)", output).group(1))
+
+
+def _percentile(output: str, percent: str) -> float:
+    value, unit = re.search(
+        rf"^\s+{percent}(?:\.000)?%\s+([\d.]+)(us|ms|s)\s*$", output, re.MULTILINE
+    ).groups()
+    return float(value) * {"us": 0.001, "ms": 1.0, "s": 1000.0}[unit]
+
+
+def check_response(url: str, expected_cache: str | None) -> None:
+    with urlopen(url) as response:  # noqa: S310 (loopback http)
+        assert response.status == 200, url
+        if expected_cache is not None:
+            assert response.headers["X-Cache"] == expected_cache, (url, response.headers["X-Cache"])
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    parser.add_argument("--seconds", type=int, default=int(os.environ.get("BENCH_SECONDS", "5")))
+    parser.add_argument("--connections", type=int, default=int(os.environ.get("BENCH_CONNECTIONS", "32")))
+    parser.add_argument("--baseline-server", type=int, metavar="PORT", help=argparse.SUPPRESS)
+    args = parser.parse_args()
+    if args.baseline_server:
+        baseline_server(args.baseline_server)
+        return
+    if shutil.which("wrk") is None:
+        raise SystemExit("wrk is not installed: apt-get install -y wrk")
+
+    env = os.environ | {
+        "PYTHONPATH": os.pathsep.join(filter(None, [str(APP_DIR), os.environ.get("PYTHONPATH")]))
+    }
+    python = sys.executable
+    with ExitStack() as stack:
+        log_dir = Path(stack.enter_context(tempfile.TemporaryDirectory(prefix="bench-app-")))
+        database_url = stack.enter_context(bench_database())
+        env |= {
+            "DATABASE_URL": database_url,
+            "REDIS_URL": REDIS_URL,
+            "CACHE_KEY_PREFIX": f"storefront-bench-{uuid.uuid4().hex[:8]}:",
+            "LOG_LEVEL": "INFO",
+            "ACCESS_LOG": "false",
+        }
+        for command in ("migrate", "seed"):
+            subprocess.run(
+                [python, "-m", "storefront.backend", command], env=env, check=True, capture_output=True
+            )
+
+        baseline_port = free_port()
+        baseline = subprocess.Popen([python, __file__, "--baseline-server", str(baseline_port)], env=env)
+        stack.callback(baseline.wait)
+        stack.callback(baseline.send_signal, signal.SIGTERM)
+        baseline_url = f"http://127.0.0.1:{baseline_port}/"
+        while True:
+            try:
+                check_response(baseline_url, None)
+                break
+            except (URLError, ConnectionError):
+                time.sleep(0.1)
+
+        backend_cmd = [python, "-m", "storefront.backend", "serve"]
+        cached = stack.enter_context(service(backend_cmd, env, log_dir, "backend-cached"))
+        uncached = stack.enter_context(
+            service(backend_cmd, env | {"CACHE_ENABLED": "false"}, log_dir, "backend-uncached")
+        )
+        logged = stack.enter_context(
+            service(backend_cmd, env | {"ACCESS_LOG": "true"}, log_dir, "backend-logged")
+        )
+        frontend = stack.enter_context(
+            service(
+                [python, "-m", "storefront.frontend", "serve"],
+                env | {"BACKEND_URL": cached},
+                log_dir,
+                "frontend",
+            )
+        )
+        check_response(cached + PRODUCTS_PATH, None)
+        check_response(cached + PRODUCTS_PATH, "HIT")
+        check_response(uncached + PRODUCTS_PATH, "MISS")
+        check_response(frontend + PRODUCTS_PATH, "HIT")
+        check_response(logged + PRODUCTS_PATH, "HIT")
+
+        load = {"seconds": args.seconds, "connections": args.connections, "headers": []}
+        results = [
+            run_wrk("baseline (bare aiohttp JSON)", baseline_url, **load),
+            run_wrk("GET /api/v1/products HIT", cached + PRODUCTS_PATH, **load),
+            run_wrk("GET /api/v1/products MISS", uncached + PRODUCTS_PATH, **load),
+            run_wrk("via frontend proxy (HIT)", frontend + PRODUCTS_PATH, **load),
+            run_wrk("HIT with ACCESS_LOG=true", logged + PRODUCTS_PATH, **load),
+        ]
+
+    base = results[0].requests_per_second
+    print(
+        f"wrk, 1 thread, {args.connections} connections, {args.seconds} s per target, "
+        f"loopback, {os.cpu_count()} CPUs"
+    )
+    print(f"{'target':32} {'req/s':>10} {'p50 ms':>8} {'p99 ms':>8} {'x baseline':>11}")
+    for result in results:
+        rate, ratio = result.requests_per_second, result.requests_per_second / base
+        print(f"{result.name:32} {rate:10.0f} {result.p50_ms:8.2f} {result.p99_ms:8.2f} {ratio:11.2f}")
+    hit, miss, proxy = (result.requests_per_second for result in results[1:4])
+    print(
+        f"targets: HIT >= {TARGETS['hit']}x baseline: {hit / base:.2f}x; "
+        f"proxy >= {TARGETS['proxy']}x baseline: {proxy / base:.2f}x; "
+        f"HIT >= {HIT_OVER_MISS}x MISS: {hit / miss:.2f}x"
+    )
+
+
+if __name__ == "__main__":
+    main()

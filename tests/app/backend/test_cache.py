@@ -1,0 +1,134 @@
+"""Cache-aside: MISS then HIT, invalidation when stock changes, and life without Redis."""
+
+from __future__ import annotations
+
+import asyncio
+import dataclasses
+
+import asyncpg
+from aiohttp.test_utils import TestClient
+from prometheus_client import REGISTRY
+from storefront.backend.app import create_app
+from storefront.backend.config import BackendConfig
+
+from .conftest import API, CHECKOUT_BODY, MakeProduct, add_to_cart, new_cart, through_proxy
+from .tcp_proxy import TcpProxy
+
+
+async def cache_state(api: TestClient, path: str, **params: str) -> tuple[str, dict]:
+    response = await api.get(path, params=params)
+    assert response.status == 200
+    return response.headers["X-Cache"], await response.json()
+
+
+async def test_reads_miss_then_hit(api: TestClient, make_product: MakeProduct) -> None:
+    product_id = await make_product()
+    for path, params in [
+        (f"{API}/products/{product_id}", {}),
+        (f"{API}/products", {"category": "tea", "sort": "price_desc"}),
+        (f"{API}/categories", {}),
+    ]:
+        first_state, first = await cache_state(api, path, **params)
+        second_state, second = await cache_state(api, path, **params)
+        assert (first_state, second_state) == ("MISS", "HIT"), path
+        assert first == second
+
+
+async def test_different_queries_are_different_entries(api: TestClient) -> None:
+    assert (await cache_state(api, f"{API}/products", page="1"))[0] == "MISS"
+    assert (await cache_state(api, f"{API}/products", page="2"))[0] == "MISS"
+    assert (await cache_state(api, f"{API}/products", page="1"))[0] == "HIT"
+
+
+async def test_an_order_invalidates_the_product_and_the_listings(
+    api: TestClient, make_product: MakeProduct
+) -> None:
+    product_id = await make_product(stock=7, name="Invalidation Espresso")
+    detail, listing = f"{API}/products/{product_id}", f"{API}/products"
+    await cache_state(api, detail)
+    await cache_state(api, listing, q="Invalidation Espresso")
+    assert (await cache_state(api, detail))[0] == "HIT"
+
+    cart_id = await new_cart(api)
+    await add_to_cart(api, cart_id, product_id, 3)
+    ordered = await api.post(
+        f"{API}/checkout", json=CHECKOUT_BODY, headers={"X-Cart-Id": cart_id, "Idempotency-Key": "inv"}
+    )
+    assert ordered.status == 201
+
+    state, product = await cache_state(api, detail)
+    assert (state, product["stock"]) == ("MISS", 4)
+    state, page = await cache_state(api, listing, q="Invalidation Espresso")
+    assert (state, page["items"][0]["stock"]) == ("MISS", 4)
+
+
+async def test_cache_disabled_always_reads_postgres(aiohttp_client, backend_config: BackendConfig) -> None:
+    api = await aiohttp_client(create_app(dataclasses.replace(backend_config, cache_enabled=False)))
+    assert [(await cache_state(api, f"{API}/products"))[0] for _ in range(2)] == ["MISS", "MISS"]
+    ready = await api.get("/readyz")
+    assert (ready.status, await ready.json()) == (200, {"postgres": "ok", "redis": "disabled"})
+
+
+def cache_errors() -> float:
+    return metric_total("storefront_cache_errors_total")
+
+
+async def test_redis_going_away_and_coming_back(
+    aiohttp_client, backend_config: BackendConfig, redis_proxy: TcpProxy, make_product: MakeProduct
+) -> None:
+    config = dataclasses.replace(
+        backend_config,
+        redis_url=through_proxy(backend_config.redis_url, redis_proxy),
+        redis_retry_after_seconds=0.0,
+    )
+    api = await aiohttp_client(create_app(config))
+    before, during, after = [await make_product() for _ in range(3)]
+    await cache_state(api, f"{API}/products/{before}")
+    assert (await cache_state(api, f"{API}/products/{before}"))[0] == "HIT"
+
+    await redis_proxy.stop()
+    errors_before = cache_errors()
+    for product_id in (before, during, during):
+        state, product = await cache_state(api, f"{API}/products/{product_id}")
+        assert (state, product["id"]) == ("MISS", product_id)
+    assert cache_errors() > errors_before
+    ready = await api.get("/readyz")
+    # PostgreSQL alone keeps the API useful, so the pod stays ready and says what is missing.
+    assert (ready.status, await ready.json()) == (200, {"postgres": "ok", "redis": "unavailable"})
+
+    await redis_proxy.start()
+    assert [(await cache_state(api, f"{API}/products/{after}"))[0] for _ in range(2)] == ["MISS", "HIT"]
+    ready = await api.get("/readyz")
+    assert await ready.json() == {"postgres": "ok", "redis": "ok"}
+
+
+async def test_postgres_is_not_asked_on_a_hit(
+    api: TestClient, db: asyncpg.Connection, make_product: MakeProduct
+) -> None:
+    product_id = await make_product(price_cents=111)
+    await cache_state(api, f"{API}/products/{product_id}")
+    # Changed behind the API's back: a hit still serves the stored copy (until an order or the TTL).
+    await db.execute("UPDATE products SET price_cents = 222 WHERE id = $1", product_id)
+    state, product = await cache_state(api, f"{API}/products/{product_id}")
+    assert (state, product["price_cents"]) == ("HIT", 111)
+
+
+def metric_total(name: str) -> float:
+    return sum(
+        sample.value for metric in REGISTRY.collect() for sample in metric.samples if sample.name == name
+    )
+
+
+async def test_concurrent_misses_share_one_database_read(api: TestClient, make_product: MakeProduct) -> None:
+    product_id = await make_product()
+    loads_before = metric_total("storefront_cache_loads_total")
+    responses = await asyncio.gather(*(api.get(f"{API}/products/{product_id}") for _ in range(10)))
+    assert {response.status for response in responses} == {200}
+    assert {response.headers["X-Cache"] for response in responses} == {"MISS"}
+    assert metric_total("storefront_cache_loads_total") - loads_before == 1
+    assert (await cache_state(api, f"{API}/products/{product_id}"))[0] == "HIT"
+
+
+async def test_concurrent_lookups_of_an_unknown_product_all_get_404(api: TestClient) -> None:
+    responses = await asyncio.gather(*(api.get(f"{API}/products/{2**31 - 2}") for _ in range(5)))
+    assert {response.status for response in responses} == {404}

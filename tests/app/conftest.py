@@ -1,0 +1,72 @@
+"""Shared fixtures of the storefront tests: a private PostgreSQL database (migrated and seeded) and a
+private Redis key prefix for this test session, on the servers at 127.0.0.1 (or DATABASE_URL/REDIS_URL).
+
+The database is created as storefront_test_<pid> and dropped at the end; only keys under this
+session's prefix are deleted from Redis, never the whole database.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import uuid
+from collections.abc import Iterator
+
+import psycopg
+import pytest
+import redis
+from psycopg import sql
+from storefront.backend.config import BackendConfig
+from storefront.backend.migrate import apply_migrations
+from storefront.backend.seed import seed_catalog
+from yarl import URL
+
+SERVER_URL = URL(os.environ.get("DATABASE_URL") or "postgresql://postgres@127.0.0.1:5432/postgres")
+REDIS_URL = os.environ.get("REDIS_URL") or "redis://127.0.0.1:6379/0"
+SESSION_KEY_PREFIX = f"storefront-test-{os.getpid()}-"
+
+
+@pytest.fixture(scope="session")
+def database_url() -> Iterator[str]:
+    name = f"storefront_test_{os.getpid()}"
+    admin_url = str(SERVER_URL.with_path("/postgres"))
+    with psycopg.connect(admin_url, autocommit=True) as admin:
+        admin.execute(sql.SQL("DROP DATABASE IF EXISTS {}").format(sql.Identifier(name)))
+        admin.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name)))
+    url = str(SERVER_URL.with_path(f"/{name}"))
+    try:
+        apply_migrations(url)
+        asyncio.run(seed_catalog(url))
+        yield url
+    finally:
+        with psycopg.connect(admin_url, autocommit=True) as admin:
+            admin.execute(sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(name)))
+
+
+@pytest.fixture(scope="session")
+def redis_url() -> Iterator[str]:
+    yield REDIS_URL
+    client = redis.Redis.from_url(REDIS_URL)
+    try:
+        keys = list(client.scan_iter(match=f"{SESSION_KEY_PREFIX}*", count=500))
+        if keys:
+            client.delete(*keys)
+    finally:
+        client.close()
+
+
+@pytest.fixture(scope="session")
+def session_key_prefix() -> str:
+    """Every Redis key of this session starts with it (the session deletes them at the end)."""
+    return SESSION_KEY_PREFIX
+
+
+@pytest.fixture
+def backend_config(database_url: str, redis_url: str) -> BackendConfig:
+    """A configuration whose cache keys belong to this test alone (no hits left over by another test)."""
+    return BackendConfig(
+        database_url=database_url,
+        redis_url=redis_url,
+        cache_key_prefix=f"{SESSION_KEY_PREFIX}{uuid.uuid4().hex[:8]}:",
+        access_log=False,
+    )
