@@ -1,7 +1,7 @@
 # Our Ansible plugins (plugins/): `ansible-test sanity` on them and their pytest unit tests.
 #
 # ansible-test only runs from a directory named ansible_collections/<namespace>/<name> and resolves
-# symlinks, so the .cache/collections link does not do: the tree is copied (rsync) to
+# symlinks, so the .cache/collections link does not do: the tree is copied (tar) to
 # .cache/sanity/ansible_collections/ecommerce_demo/platform, which gets its own throwaway git index
 # so that ansible-test lists the copied files (it lists files with git inside a git work tree).
 # ansible-test looks for the collections we depend on next to ours, so the ones from the pinned
@@ -24,9 +24,10 @@ ANSIBLE_TEST_CACHE := $(SANITY_HOME)/.ansible/test/cache
 
 sanity: $(STAMP) ## ansible-test sanity on plugins/ (Python 3.11)
 	@mkdir -p $(SANITY_ROOT) $(ANSIBLE_TEST_CACHE)
-	@rsync -a --delete --exclude .git --exclude .venv --exclude .sandbox --exclude .cache --exclude /app \
-	  --exclude tests/output --exclude __pycache__ --exclude .pytest_cache --exclude .ruff_cache \
-	  ./ $(SANITY_ROOT)/
+	@find $(SANITY_ROOT) -mindepth 1 -maxdepth 1 ! -name .git -exec rm -rf {} +
+	@tar -c --exclude ./.git --exclude ./.venv --exclude ./.sandbox --exclude ./.cache --exclude ./.ansible \
+	  --exclude ./app --exclude ./artifacts --exclude ./tests/output --exclude __pycache__ \
+	  --exclude .pytest_cache --exclude .ruff_cache . | tar -x -C $(SANITY_ROOT)
 	@test -d $(SANITY_ROOT)/.git || git -C $(SANITY_ROOT) init --quiet
 	@installed=$$($(BIN)/python -c 'import ansible_collections.amazon.aws as c, pathlib; \
 	  print(pathlib.Path(c.__path__[0]).parents[1])'); \

@@ -1,7 +1,7 @@
 # -*- coding: utf-8 -*-
 
-# Copyright: ecommerce_demo.platform contributors
-# Apache License 2.0 (see https://www.apache.org/licenses/LICENSE-2.0)
+# Copyright: Contributors to the ecommerce_demo.platform collection
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
 
 """Pure helpers for finding resources by tag; no AWS calls, unit-tested in tests/unit."""
 

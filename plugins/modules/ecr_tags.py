@@ -160,7 +160,8 @@ def run(module, client):
     if repository is None:
         registry = f" in registry {params['registry_id']}" if params["registry_id"] else ""
         raise RepositoryNotFound(
-            f"ECR repository {params['name']} does not exist{registry}; create it first (community.aws.ecs_ecr)"
+            f"ECR repository {params['name']} does not exist{registry}; "
+            "create it first (community.aws.ecs_ecr)"
         )
     arn = repository["repositoryArn"]
     current = get_tags(client, arn)

@@ -1,8 +1,8 @@
 #!/usr/bin/python
 # -*- coding: utf-8 -*-
 
-# Copyright: ecommerce_demo.platform contributors
-# Apache License 2.0 (see https://www.apache.org/licenses/LICENSE-2.0)
+# Copyright: Contributors to the ecommerce_demo.platform collection
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
 
 DOCUMENTATION = r"""
 ---
@@ -15,7 +15,7 @@ description:
     them (IAM is global and not covered by that API).
   - Used by C(teardown.yml) to prove that nothing of the project is left.
 author:
-  - ecommerce_demo.platform maintainers
+  - ecommerce_demo.platform maintainers (@ecommerce-demo)
 options:
   tags:
     description:
@@ -40,8 +40,10 @@ notes:
     C(iam:ListPolicyTags), C(iam:ListOpenIDConnectProviders), C(iam:ListOpenIDConnectProviderTags)."
 attributes:
   check_mode:
+    description: Can run in check_mode and return changed status prediction without modifying target.
     support: full
   diff_mode:
+    description: Will return details on what has changed (or possibly needs changing in diff mode) when in diff mode.
     support: none
 extends_documentation_fragment:
   - amazon.aws.common.modules

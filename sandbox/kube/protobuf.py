@@ -1,10 +1,10 @@
 """Decoding of the Kubernetes protobuf envelope for the few kinds clients send in protobuf.
 
 client-go's typed clients (Helm's release storage among them) send Secrets, ConfigMaps, Namespaces,
-DeleteOptions and access reviews as `application/vnd.kubernetes.protobuf`: the bytes `k8s\\0`, then a `runtime.Unknown` message
-whose `raw` field holds the object. The emulator answers in JSON, which those clients also accept, so only
-decoding is needed. Field numbers are those of k8s.io/api/core/v1/generated.proto and
-k8s.io/apimachinery/pkg/apis/meta/v1/generated.proto.
+DeleteOptions and access reviews as `application/vnd.kubernetes.protobuf`: the bytes `k8s\\0`, then a
+`runtime.Unknown` message whose `raw` field holds the object. The emulator answers in JSON, which those
+clients also accept, so only decoding is needed. Field numbers are those of the generated.proto files of
+k8s.io/api and k8s.io/apimachinery.
 """
 
 from __future__ import annotations

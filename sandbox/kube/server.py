@@ -12,7 +12,7 @@ from dataclasses import dataclass
 import yaml
 from aiohttp import web
 
-from sandbox.kube import discovery, openapi, patching, protobuf, tables
+from sandbox.kube import discovery, openapi, openapi_protobuf, patching, protobuf, tables
 from sandbox.kube.api import PATCH_APPLY, Cluster, DeleteOptions, WriteOptions
 from sandbox.kube.errors import ApiError, success_status
 from sandbox.kube.resources import ResourceType
@@ -256,10 +256,11 @@ def _openapi(request: web.Request, cluster: Cluster, parts: list[str]) -> web.Re
         cache.clear()
         cache["generation"] = registry.generation
     if parts == ["openapi", "v2"]:
-        if "json" not in request.headers.get(
-            "Accept", "application/json"
-        ) and "*/*" not in request.headers.get("Accept", ""):
-            return _error(ApiError(406, "only application/json is served for /openapi/v2"))
+        accept = request.headers.get("Accept", "")
+        if openapi_protobuf.MEDIA_TYPE in accept or openapi_protobuf.RESPONSE_MEDIA_TYPE in accept:
+            if "v2-protobuf" not in cache:
+                cache["v2-protobuf"] = openapi_protobuf.document(openapi.v2_document(registry))
+            return web.Response(body=cache["v2-protobuf"], content_type=openapi_protobuf.RESPONSE_MEDIA_TYPE)
         if "v2" not in cache:
             cache["v2"] = json.dumps(openapi.v2_document(registry)).encode()
         return web.Response(body=cache["v2"], content_type="application/json")

@@ -27,7 +27,7 @@ def test_every_patch_is_registered_once() -> None:
     names = [p.__name__ for p in fidelity.PATCHES]
     assert len(names) == len(set(names))
     assert {"dynamodb_table_id", "ec2_tag_resource_types", "eks_nodegroup_update_config",
-            "rds_gp3_storage_throughput", "tagging_api_covers_ecr"} <= set(names)
+            "rds_gp3_storage_throughput", "tagging_api_covers_ecr", "iam_oidc_client_ids"} <= set(names)
 
 
 def test_dynamodb_returns_table_id(client) -> None:
@@ -83,3 +83,20 @@ def test_tagging_api_lists_ecr_repositories(client) -> None:
     )["ResourceTagMappingList"]
     assert [m["ResourceARN"] for m in found] == [
         "arn:aws:ecr:us-east-1:123456789012:repository/fidelity/backend"]
+
+
+def test_iam_oidc_client_ids_can_be_added_and_removed(client) -> None:
+    iam = client("iam")
+    arn = iam.create_open_id_connect_provider(
+        Url="https://oidc.fidelity.example", ClientIDList=["sts.amazonaws.com"], ThumbprintList=["a" * 40],
+    )["OpenIDConnectProviderArn"]
+    iam.add_client_id_to_open_id_connect_provider(OpenIDConnectProviderArn=arn, ClientID="second")
+    iam.add_client_id_to_open_id_connect_provider(OpenIDConnectProviderArn=arn, ClientID="second")  # idempotent
+    assert iam.get_open_id_connect_provider(OpenIDConnectProviderArn=arn)["ClientIDList"] == [
+        "sts.amazonaws.com", "second"]
+    iam.remove_client_id_from_open_id_connect_provider(OpenIDConnectProviderArn=arn, ClientID="sts.amazonaws.com")
+    iam.remove_client_id_from_open_id_connect_provider(OpenIDConnectProviderArn=arn, ClientID="absent")
+    assert iam.get_open_id_connect_provider(OpenIDConnectProviderArn=arn)["ClientIDList"] == ["second"]
+    missing = arn.replace("fidelity", "missing")
+    with pytest.raises(iam.exceptions.NoSuchEntityException):
+        iam.add_client_id_to_open_id_connect_provider(OpenIDConnectProviderArn=missing, ClientID="x")

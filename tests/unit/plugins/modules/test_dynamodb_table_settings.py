@@ -1,0 +1,243 @@
+"""dynamodb_table_settings runs end to end, in-process.
+
+moto's DynamoDB (moto.mock_aws: no server, no shared state) implements DescribeContinuousBackups,
+UpdateContinuousBackups and UpdateTable's DeletionProtectionEnabled, so most behaviours run against it.
+AWS's refusal to enable point-in-time recovery on a table created moments ago
+(ContinuousBackupsUnavailableException), which moto never gives, is played by a botocore Stubber.
+"""
+
+import json
+from unittest import mock
+
+import boto3
+import pytest
+from ansible.module_utils.testing import patch_module_args
+from ansible_collections.ecommerce_demo.platform.plugins.module_utils.dynamodb_table_settings import (
+    settings_from_aws,
+    settings_to_change,
+)
+from ansible_collections.ecommerce_demo.platform.plugins.modules import (
+    dynamodb_table_settings as settings_module,
+)
+from botocore.stub import Stubber
+from moto import mock_aws
+
+REGION = "us-east-1"
+CONNECTION = {"region": REGION, "access_key": "testing", "secret_key": "testing"}
+TABLE = "terraform-locks"
+TABLE_ARN = f"arn:aws:dynamodb:{REGION}:123456789012:table/{TABLE}"
+
+
+def run(capsys, check_mode=False, diff=False, **args):
+    """Run the module's main() with these arguments; return its JSON result."""
+    module_args = {**CONNECTION, **args, "_ansible_check_mode": check_mode, "_ansible_diff": diff}
+    with patch_module_args(module_args), pytest.raises(SystemExit):
+        settings_module.main()
+    return json.loads(capsys.readouterr().out)
+
+
+@pytest.fixture
+def dynamodb():
+    with mock_aws():
+        client = boto3.client(
+            "dynamodb", region_name=REGION, aws_access_key_id="testing", aws_secret_access_key="testing"
+        )
+        client.create_table(
+            TableName=TABLE,
+            KeySchema=[{"AttributeName": "LockID", "KeyType": "HASH"}],
+            AttributeDefinitions=[{"AttributeName": "LockID", "AttributeType": "S"}],
+            BillingMode="PAY_PER_REQUEST",
+        )
+        yield client
+
+
+def pitr_enabled(dynamodb):
+    description = dynamodb.describe_continuous_backups(TableName=TABLE)["ContinuousBackupsDescription"]
+    return description["PointInTimeRecoveryDescription"]["PointInTimeRecoveryStatus"] == "ENABLED"
+
+
+def deletion_protected(dynamodb):
+    return dynamodb.describe_table(TableName=TABLE)["Table"]["DeletionProtectionEnabled"]
+
+
+# --- pure logic ------------------------------------------------------------------------------------
+
+
+def test_settings_from_aws_reads_both_apis():
+    table = {"TableName": TABLE, "TableArn": TABLE_ARN, "DeletionProtectionEnabled": True}
+    backups = {
+        "ContinuousBackupsStatus": "ENABLED",
+        "PointInTimeRecoveryDescription": {"PointInTimeRecoveryStatus": "ENABLED"},
+    }
+    assert settings_from_aws(table, backups) == {
+        "table_name": TABLE,
+        "table_arn": TABLE_ARN,
+        "point_in_time_recovery": True,
+        "deletion_protection": True,
+    }
+
+
+def test_settings_from_aws_treats_missing_fields_as_off():
+    settings = settings_from_aws(
+        {"TableName": TABLE, "TableArn": TABLE_ARN}, {"ContinuousBackupsStatus": "ENABLED"}
+    )
+    assert settings["point_in_time_recovery"] is False
+    assert settings["deletion_protection"] is False
+
+
+def test_settings_to_change_ignores_unmanaged_and_equal_settings():
+    current = {"point_in_time_recovery": False, "deletion_protection": True}
+    assert settings_to_change(current, {"point_in_time_recovery": None, "deletion_protection": None}) == {}
+    assert settings_to_change(current, {"point_in_time_recovery": False, "deletion_protection": True}) == {}
+    assert settings_to_change(current, {"point_in_time_recovery": True, "deletion_protection": None}) == {
+        "point_in_time_recovery": True
+    }
+    assert settings_to_change(current, {"point_in_time_recovery": None, "deletion_protection": False}) == {
+        "deletion_protection": False
+    }
+
+
+# --- against moto ----------------------------------------------------------------------------------
+
+
+def test_enable_then_no_change(dynamodb, capsys):
+    enabled = run(capsys, diff=True, name=TABLE, point_in_time_recovery=True, deletion_protection=True)
+    assert enabled["changed"] is True
+    assert enabled["table_name"] == TABLE
+    assert enabled["table_arn"] == TABLE_ARN
+    assert enabled["point_in_time_recovery"] is True
+    assert enabled["deletion_protection"] is True
+    assert enabled["diff"] == {
+        "before": {"point_in_time_recovery": False, "deletion_protection": False},
+        "after": {"point_in_time_recovery": True, "deletion_protection": True},
+    }
+    assert pitr_enabled(dynamodb)
+    assert deletion_protected(dynamodb)
+
+    again = run(capsys, name=TABLE, point_in_time_recovery=True, deletion_protection=True)
+    assert again["changed"] is False
+    assert again["point_in_time_recovery"] is True
+    assert again["deletion_protection"] is True
+
+
+def test_check_mode_predicts_and_changes_nothing(dynamodb, capsys):
+    predicted = run(
+        capsys, check_mode=True, diff=True, name=TABLE, point_in_time_recovery=True, deletion_protection=True
+    )
+    assert predicted["changed"] is True
+    assert predicted["point_in_time_recovery"] is True
+    assert predicted["deletion_protection"] is True
+    assert predicted["diff"]["after"] == {"point_in_time_recovery": True, "deletion_protection": True}
+    assert not pitr_enabled(dynamodb)
+    assert not deletion_protected(dynamodb)
+
+
+def test_only_given_settings_are_managed(dynamodb, capsys):
+    dynamodb.update_table(TableName=TABLE, DeletionProtectionEnabled=True)
+
+    result = run(capsys, name=TABLE, point_in_time_recovery=True)
+    assert result["changed"] is True
+    assert result["deletion_protection"] is True
+    assert deletion_protected(dynamodb)
+
+    read_only = run(capsys, name=TABLE)
+    assert read_only["changed"] is False
+    assert read_only["point_in_time_recovery"] is True
+    assert read_only["deletion_protection"] is True
+
+
+def test_turning_deletion_protection_off_allows_deleting_the_table(dynamodb, capsys):
+    dynamodb.update_table(TableName=TABLE, DeletionProtectionEnabled=True)
+    dynamodb.update_continuous_backups(
+        TableName=TABLE, PointInTimeRecoverySpecification={"PointInTimeRecoveryEnabled": True}
+    )
+
+    result = run(capsys, name=TABLE, deletion_protection=False, point_in_time_recovery=False)
+    assert result["changed"] is True
+    assert result["deletion_protection"] is False
+    assert result["point_in_time_recovery"] is False
+    assert not pitr_enabled(dynamodb)
+    dynamodb.delete_table(TableName=TABLE)
+
+
+def test_missing_table_fails_with_its_name(dynamodb, capsys):
+    for check_mode in (False, True):
+        result = run(capsys, check_mode=check_mode, name="no-such-table", point_in_time_recovery=True)
+        assert result["failed"] is True
+        assert "DynamoDB table no-such-table does not exist" in result["msg"]
+
+
+# --- against a Stubber: what moto never answers -----------------------------------------------------
+
+
+@pytest.fixture
+def stubbed_dynamodb():
+    client = boto3.client(
+        "dynamodb", region_name=REGION, aws_access_key_id="testing", aws_secret_access_key="testing"
+    )
+    with (
+        Stubber(client) as stubber,
+        mock.patch(
+            "ansible_collections.amazon.aws.plugins.module_utils.modules.boto3_conn", return_value=client
+        ),
+        # The retries back off with time.sleep; the test needs their order, not their pauses.
+        mock.patch("ansible_collections.amazon.aws.plugins.module_utils.cloud.time.sleep") as sleep,
+    ):
+        yield stubber, sleep
+        stubber.assert_no_pending_responses()
+
+
+def expect_read(stubber, pitr):
+    stubber.add_response(
+        "describe_table",
+        {"Table": {"TableName": TABLE, "TableArn": TABLE_ARN, "TableStatus": "ACTIVE"}},
+        {"TableName": TABLE},
+    )
+    stubber.add_response(
+        "describe_continuous_backups",
+        {
+            "ContinuousBackupsDescription": {
+                "ContinuousBackupsStatus": "ENABLED",
+                "PointInTimeRecoveryDescription": {
+                    "PointInTimeRecoveryStatus": "ENABLED" if pitr else "DISABLED"
+                },
+            }
+        },
+        {"TableName": TABLE},
+    )
+
+
+def test_pitr_update_is_retried_while_backups_are_unavailable(stubbed_dynamodb, capsys):
+    stubber, sleep = stubbed_dynamodb
+    expect_read(stubber, pitr=False)
+    update_request = {
+        "TableName": TABLE,
+        "PointInTimeRecoverySpecification": {"PointInTimeRecoveryEnabled": True},
+    }
+    for _ in range(2):
+        stubber.add_client_error(
+            "update_continuous_backups",
+            service_error_code="ContinuousBackupsUnavailableException",
+            service_message="Backups are being enabled for the table",
+            expected_params=update_request,
+        )
+    stubber.add_response(
+        "update_continuous_backups",
+        {"ContinuousBackupsDescription": {"ContinuousBackupsStatus": "ENABLED"}},
+        update_request,
+    )
+    expect_read(stubber, pitr=True)
+
+    result = run(capsys, name=TABLE, point_in_time_recovery=True)
+    assert result["changed"] is True
+    assert result["point_in_time_recovery"] is True
+    assert sleep.call_count == 2
+
+
+def test_check_mode_makes_no_changing_call(stubbed_dynamodb, capsys):
+    # The Stubber fails on any call not queued: only the two reads are.
+    stubber, _ = stubbed_dynamodb
+    expect_read(stubber, pitr=False)
+    result = run(capsys, check_mode=True, name=TABLE, point_in_time_recovery=True, deletion_protection=True)
+    assert result["changed"] is True
+    assert result["point_in_time_recovery"] is True
