@@ -19,8 +19,13 @@ ALL = ["aws", "kube", "postgres", "redis"]
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m sandbox", description=__doc__)
     parser.add_argument("command", choices=["up", "down", "status", "reset", "env"])
-    parser.add_argument("components", nargs="*", choices=[*ALL, []], metavar="component",
-                        help=f"one or more of {', '.join(ALL)} (default: all)")
+    parser.add_argument(
+        "components",
+        nargs="*",
+        choices=[*ALL, []],
+        metavar="component",
+        help=f"one or more of {', '.join(ALL)} (default: all)",
+    )
     args = parser.parse_args(argv)
     names = args.components or ALL
     try:
@@ -63,7 +68,9 @@ def environment() -> dict[str, str]:
 
 
 def _print_where() -> None:
-    print(f"\nAWS endpoint  {SETTINGS.aws_endpoint}   (eval \"$(.venv/bin/python -m sandbox env)\" for the CLI)")
+    print(
+        f'\nAWS endpoint  {SETTINGS.aws_endpoint}   (eval "$(.venv/bin/python -m sandbox env)" for the CLI)'
+    )
     print(f"KUBECONFIG    {SETTINGS.kubeconfig}")
 
 

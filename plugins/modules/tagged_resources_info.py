@@ -43,7 +43,8 @@ attributes:
     description: Can run in check_mode and return changed status prediction without modifying target.
     support: full
   diff_mode:
-    description: Will return details on what has changed (or possibly needs changing in diff mode) when in diff mode.
+    description: >-
+      Will return details on what has changed (or possibly needs changing in diff mode) when in diff mode.
     support: none
 extends_documentation_fragment:
   - amazon.aws.common.modules
@@ -130,11 +131,17 @@ def _list_tags(client, operation, **params):
 def iam_resources(client, tags):
     found = []
     for role in client.get_paginator("list_roles").paginate().build_full_result()["Roles"]:
-        role_tags = boto3_tag_list_to_ansible_dict(_list_tags(client, "list_role_tags", RoleName=role["RoleName"]))
+        role_tags = boto3_tag_list_to_ansible_dict(
+            _list_tags(client, "list_role_tags", RoleName=role["RoleName"])
+        )
         if tags_match(role_tags, tags):
             found.append(sweep_result(role["Arn"], role_tags))
-    for policy in client.get_paginator("list_policies").paginate(Scope="Local").build_full_result()["Policies"]:
-        policy_tags = boto3_tag_list_to_ansible_dict(_list_tags(client, "list_policy_tags", PolicyArn=policy["Arn"]))
+    for policy in (
+        client.get_paginator("list_policies").paginate(Scope="Local").build_full_result()["Policies"]
+    ):
+        policy_tags = boto3_tag_list_to_ansible_dict(
+            _list_tags(client, "list_policy_tags", PolicyArn=policy["Arn"])
+        )
         if tags_match(policy_tags, tags):
             found.append(sweep_result(policy["Arn"], policy_tags))
     for provider in client.list_open_id_connect_providers()["OpenIDConnectProviderList"]:
@@ -160,7 +167,8 @@ def main():
     retry = AWSRetry.jittered_backoff()
     try:
         resources = tagging_api_resources(
-            module.client("resourcegroupstaggingapi", retry_decorator=retry), tags,
+            module.client("resourcegroupstaggingapi", retry_decorator=retry),
+            tags,
             module.params["resource_type_filters"],
         )
         if module.params["include_iam"]:

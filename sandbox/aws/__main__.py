@@ -14,15 +14,22 @@ from sandbox.config import HOST, SETTINGS
 def serve(host: str, port: int) -> None:
     # Must be set before moto's IAM backend loads: roles attach AWS managed policies by ARN.
     os.environ.setdefault("MOTO_IAM_LOAD_MANAGED_POLICIES", "true")
+    from moto.moto_server.werkzeug_app import (
+        DomainDispatcherApplication,
+        MotoRequestHandler,
+        create_backend_app,
+    )
     from werkzeug.serving import make_server
 
-    from moto.moto_server.werkzeug_app import DomainDispatcherApplication, MotoRequestHandler, create_backend_app
     from sandbox.aws.fidelity import apply_all
 
     patched = apply_all()
     try:
         server = make_server(
-            host, port, DomainDispatcherApplication(create_backend_app), threaded=True,
+            host,
+            port,
+            DomainDispatcherApplication(create_backend_app),
+            threaded=True,
             request_handler=MotoRequestHandler,
         )
     except OSError as exc:
@@ -32,7 +39,9 @@ def serve(host: str, port: int) -> None:
     signal.signal(signal.SIGINT, lambda *_: stop.set())
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
-    print(f"sandbox AWS (moto) listening on http://{host}:{port} with patches: {', '.join(patched)}", flush=True)
+    print(
+        f"sandbox AWS (moto) listening on http://{host}:{port} with patches: {', '.join(patched)}", flush=True
+    )
     stop.wait()
     server.shutdown()
 

@@ -147,5 +147,8 @@ def iam_oidc_client_ids() -> None:
 
     IAMBackend.add_client_id_to_open_id_connect_provider = add_client_id
     IAMBackend.remove_client_id_from_open_id_connect_provider = remove_client_id
-    for operation in ("add_client_id_to_open_id_connect_provider", "remove_client_id_from_open_id_connect_provider"):
+    for operation in (
+        "add_client_id_to_open_id_connect_provider",
+        "remove_client_id_from_open_id_connect_provider",
+    ):
         setattr(IamResponse, operation, responder(operation))

@@ -80,7 +80,12 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     logging.basicConfig(level=logging.WARNING, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     if args.command == "token":
-        print(json.dumps(kubeconfig.exec_credential(args.state_dir)))
+        try:
+            credential = kubeconfig.exec_credential(args.state_dir)
+        except FileNotFoundError:
+            print(f"kube emulator: no token in {args.state_dir}; start the emulator first", file=sys.stderr)
+            return 1
+        print(json.dumps(credential))
         return 0
     return asyncio.run(
         serve(args.host, args.port, args.state_dir, tls=args.tls, controllers_on=not args.no_controllers)

@@ -122,7 +122,7 @@ def _varint(data: bytes, position: int) -> tuple[int, int]:
         shift += 7
 
 
-def _fields(data: bytes) -> list[tuple[int, int | bytes]]:
+def wire_fields(data: bytes) -> list[tuple[int, int | bytes]]:
     """(field number, value) pairs of a message: ints for varints, bytes for length-delimited fields."""
     fields = []
     position = 0
@@ -165,12 +165,12 @@ def _scalar(value: int | bytes, kind: str) -> object:
 def decode_message(data: bytes, message: str) -> dict:
     spec = MESSAGES[message]
     result: dict = {}
-    for number, value in _fields(data):
+    for number, value in wire_fields(data):
         if number not in spec:
             continue  # fields the emulator does not need (managedFields, conditions) are skipped
         name, kind = spec[number]
         if kind.startswith("map:"):
-            entry = dict(_fields(value)) if isinstance(value, bytes) else {}
+            entry = dict(wire_fields(value)) if isinstance(value, bytes) else {}
             key = entry.get(1, b"").decode() if isinstance(entry.get(1, b""), bytes) else ""
             result.setdefault(name, {})[key] = _scalar(entry.get(2, b""), kind[4:])
         elif kind.startswith("list:"):

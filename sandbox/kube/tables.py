@@ -53,17 +53,33 @@ def _pod_ready(obj: dict) -> str:
     return f"{sum(1 for s in statuses if s.get('ready'))}/{total}"
 
 
+def _address(obj: dict, kind: str) -> str:
+    addresses = (obj.get("status") or {}).get("addresses") or []
+    return next((a.get("address", "") for a in addresses if a.get("type") == kind), "")
+
+
 def _ingress_hosts(obj: dict) -> str:
     return ",".join(r.get("host", "*") for r in (obj.get("spec") or {}).get("rules") or []) or "*"
 
 
-Column = tuple[str, str, object]
+# (header, type, render) or (header, type, render, priority): priority 1 shows only with `-o wide`.
+Column = tuple
 COLUMNS: dict[tuple[str, str], list[Column]] = {
     ("", "Node"): [
         ("Status", "string", _node_status),
         ("Roles", "string", lambda o: "<none>"),
         ("Age", "string", _age),
         ("Version", "string", lambda o: field_value(o, "status.nodeInfo.kubeletVersion")),
+        ("Internal-IP", "string", lambda o: _address(o, "InternalIP"), 1),
+        ("External-IP", "string", lambda o: _address(o, "ExternalIP") or "<none>", 1),
+        ("OS-Image", "string", lambda o: field_value(o, "status.nodeInfo.osImage"), 1),
+        ("Kernel-Version", "string", lambda o: field_value(o, "status.nodeInfo.kernelVersion"), 1),
+        (
+            "Container-Runtime",
+            "string",
+            lambda o: field_value(o, "status.nodeInfo.containerRuntimeVersion"),
+            1,
+        ),
     ],
     ("", "Namespace"): [
         ("Status", "string", lambda o: field_value(o, "status.phase")),
@@ -147,13 +163,13 @@ def _custom_columns(resource_type: ResourceType) -> list[Column]:
     columns: list[Column] = []
     for column in resource_type.printer_columns:
         json_path = column.get("jsonPath", "")
+        priority = column.get("priority", 0)
         if json_path == ".metadata.creationTimestamp":
-            columns.append((column["name"], "string", _age))
+            columns.append((column["name"], "string", _age, priority))
         else:
-            columns.append(
-                (column["name"], column.get("type", "string"), lambda o, p=json_path: _json_path_value(o, p))
-            )
-    if not any(name == "Age" for name, _, _ in columns):
+            render = lambda o, p=json_path: _json_path_value(o, p)  # noqa: E731 - bound per column
+            columns.append((column["name"], column.get("type", "string"), render, priority))
+    if not any(column[0] == "Age" for column in columns):
         columns.append(("Age", "string", _age))
     return columns
 
@@ -166,12 +182,18 @@ def table(resource_type: ResourceType, objects: list[dict], list_metadata: dict)
     )
     definitions = [{"name": "Name", "type": "string", "format": "name", "description": "Name", "priority": 0}]
     definitions += [
-        {"name": name, "type": kind, "format": "", "description": name, "priority": 0}
-        for name, kind, _ in columns
+        {
+            "name": column[0],
+            "type": column[1],
+            "format": "",
+            "description": column[0],
+            "priority": column[3] if len(column) > 3 else 0,
+        }
+        for column in columns
     ]
     rows = [
         {
-            "cells": [obj["metadata"]["name"], *(render(obj) for _, _, render in columns)],
+            "cells": [obj["metadata"]["name"], *(column[2](obj) for column in columns)],
             "object": {
                 "kind": "PartialObjectMetadata",
                 "apiVersion": "meta.k8s.io/v1",

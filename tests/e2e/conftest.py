@@ -45,19 +45,31 @@ class Sandbox:
 
     def client(self, service: str):
         return boto3.client(
-            service, endpoint_url=f"http://127.0.0.1:{self.env['SANDBOX_AWS_PORT']}", region_name="us-east-1",
-            aws_access_key_id="sandbox", aws_secret_access_key="sandbox",
+            service,
+            endpoint_url=f"http://127.0.0.1:{self.env['SANDBOX_AWS_PORT']}",
+            region_name="us-east-1",
+            aws_access_key_id="sandbox",
+            aws_secret_access_key="sandbox",
         )
 
     def playbook(self, *args: str) -> Run:
         """ansible-playbook with the JSON callback; the play recap's stats are parsed."""
-        env = {**self.env, "ANSIBLE_STDOUT_CALLBACK": "ansible.posix.json", "ANSIBLE_CONFIG": str(REPO / "ansible.cfg")}
+        env = {
+            **self.env,
+            "ANSIBLE_STDOUT_CALLBACK": "ansible.posix.json",
+            "ANSIBLE_CONFIG": str(REPO / "ansible.cfg"),
+        }
         result = subprocess.run(
-            [str(BIN / "ansible-playbook"), *args], cwd=REPO, env=env, capture_output=True, text=True,
-            timeout=1800, check=False,
+            [str(BIN / "ansible-playbook"), *args],
+            cwd=REPO,
+            env=env,
+            capture_output=True,
+            text=True,
+            timeout=1800,
+            check=False,
         )
         try:
-            stats = json.loads(result.stdout[result.stdout.index("{"):])["stats"]
+            stats = json.loads(result.stdout[result.stdout.index("{") :])["stats"]
         except (ValueError, KeyError):
             stats = {}
         return Run(result.returncode, stats, result.stdout[-6000:] + result.stderr[-3000:])
@@ -72,11 +84,24 @@ def sandbox(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Sandbox]:
         "SANDBOX_AWS_PORT": str(free_port()),
         "SANDBOX_KUBE_PORT": str(free_port()),
     }
-    up = subprocess.run([sys.executable, "-m", "sandbox", "up", "aws"], cwd=REPO, env=env, capture_output=True,
-                        text=True, timeout=300, check=False)
+    up = subprocess.run(
+        [sys.executable, "-m", "sandbox", "up", "aws"],
+        cwd=REPO,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=300,
+        check=False,
+    )
     assert up.returncode == 0, up.stdout + up.stderr
     try:
         yield Sandbox(env)
     finally:
-        subprocess.run([sys.executable, "-m", "sandbox", "down"], cwd=REPO, env=env, capture_output=True,
-                       timeout=120, check=False)
+        subprocess.run(
+            [sys.executable, "-m", "sandbox", "down"],
+            cwd=REPO,
+            env=env,
+            capture_output=True,
+            timeout=120,
+            check=False,
+        )

@@ -11,7 +11,9 @@ PROJECT_TAG = {"Key": "Project", "Values": ["ecommerce-demo"]}
 def our_leftovers(sandbox) -> list[str]:
     """Everything of ours, found without the collection's own modules: boto3 straight to the APIs."""
     tagging = sandbox.client("resourcegroupstaggingapi")
-    found = [m["ResourceARN"] for m in tagging.get_resources(TagFilters=[PROJECT_TAG])["ResourceTagMappingList"]]
+    found = [
+        m["ResourceARN"] for m in tagging.get_resources(TagFilters=[PROJECT_TAG])["ResourceTagMappingList"]
+    ]
     found += [f"s3:{b['Name']}" for b in sandbox.client("s3").list_buckets()["Buckets"]]
     found += [f"dynamodb:{t}" for t in sandbox.client("dynamodb").list_tables()["TableNames"]]
     found += [r["repositoryArn"] for r in sandbox.client("ecr").describe_repositories()["repositories"]]
@@ -25,9 +27,14 @@ def test_site_provisions_the_platform(sandbox):
     run = sandbox.playbook("site.yml")
     assert run.returncode == 0, run.output
     assert run.changed > 0
-    repositories = {r["repositoryName"] for r in sandbox.client("ecr").describe_repositories()["repositories"]}
+    repositories = {
+        r["repositoryName"] for r in sandbox.client("ecr").describe_repositories()["repositories"]
+    }
     assert repositories == {"ecommerce-demo/backend", "ecommerce-demo/frontend"}
-    assert any(b["Name"].startswith("ecommerce-demo-tfstate-") for b in sandbox.client("s3").list_buckets()["Buckets"])
+    assert any(
+        b["Name"].startswith("ecommerce-demo-tfstate-")
+        for b in sandbox.client("s3").list_buckets()["Buckets"]
+    )
     assert sandbox.client("iam").get_role(RoleName="github-actions-role")["Role"]["Arn"]
 
 

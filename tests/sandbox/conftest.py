@@ -35,8 +35,13 @@ def sandbox_env(tmp_path: Path) -> dict[str, str]:
 
 def _run_sandbox(env: dict[str, str], *args: str) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
-        [sys.executable, "-m", "sandbox", *args], cwd=REPO, env=env, capture_output=True, text=True,
-        timeout=180, check=False,
+        [sys.executable, "-m", "sandbox", *args],
+        cwd=REPO,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=180,
+        check=False,
     )
 
 
@@ -52,7 +57,9 @@ def aws_endpoint(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     port = free_port()
     log = (tmp_path_factory.mktemp("aws") / "moto.log").open("w")
     process = subprocess.Popen(
-        [sys.executable, "-m", "sandbox.aws", "serve", "--port", str(port)], cwd=REPO, stdout=log,
+        [sys.executable, "-m", "sandbox.aws", "serve", "--port", str(port)],
+        cwd=REPO,
+        stdout=log,
         stderr=subprocess.STDOUT,
     )
     endpoint = f"http://127.0.0.1:{port}"

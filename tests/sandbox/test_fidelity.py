@@ -16,7 +16,10 @@ TAGS = [{"Key": "Project", "Value": "fidelity-test"}]
 def client(aws_endpoint: str):
     def make(service: str):
         return boto3.client(
-            service, endpoint_url=aws_endpoint, region_name="us-east-1", aws_access_key_id="sandbox",
+            service,
+            endpoint_url=aws_endpoint,
+            region_name="us-east-1",
+            aws_access_key_id="sandbox",
             aws_secret_access_key="sandbox",
         )
 
@@ -26,14 +29,21 @@ def client(aws_endpoint: str):
 def test_every_patch_is_registered_once() -> None:
     names = [p.__name__ for p in fidelity.PATCHES]
     assert len(names) == len(set(names))
-    assert {"dynamodb_table_id", "ec2_tag_resource_types", "eks_nodegroup_update_config",
-            "rds_gp3_storage_throughput", "tagging_api_covers_ecr", "iam_oidc_client_ids"} <= set(names)
+    assert {
+        "dynamodb_table_id",
+        "ec2_tag_resource_types",
+        "eks_nodegroup_update_config",
+        "rds_gp3_storage_throughput",
+        "tagging_api_covers_ecr",
+        "iam_oidc_client_ids",
+    } <= set(names)
 
 
 def test_dynamodb_returns_table_id(client) -> None:
     dynamodb = client("dynamodb")
     created = dynamodb.create_table(
-        TableName="fidelity-locks", BillingMode="PAY_PER_REQUEST",
+        TableName="fidelity-locks",
+        BillingMode="PAY_PER_REQUEST",
         KeySchema=[{"AttributeName": "LockID", "KeyType": "HASH"}],
         AttributeDefinitions=[{"AttributeName": "LockID", "AttributeType": "S"}],
     )["TableDescription"]
@@ -47,13 +57,19 @@ def test_nat_gateway_tags_found_by_aws_resource_type(client) -> None:
     vpc = ec2.create_vpc(CidrBlock="10.9.0.0/16")["Vpc"]["VpcId"]
     subnet = ec2.create_subnet(VpcId=vpc, CidrBlock="10.9.1.0/24")["Subnet"]["SubnetId"]
     allocation = ec2.allocate_address(Domain="vpc")["AllocationId"]
-    nat = ec2.create_nat_gateway(SubnetId=subnet, AllocationId=allocation, TagSpecifications=[
-        {"ResourceType": "natgateway", "Tags": TAGS}])["NatGateway"]["NatGatewayId"]
+    nat = ec2.create_nat_gateway(
+        SubnetId=subnet,
+        AllocationId=allocation,
+        TagSpecifications=[{"ResourceType": "natgateway", "Tags": TAGS}],
+    )["NatGateway"]["NatGatewayId"]
     ec2.create_tags(Resources=[allocation], Tags=TAGS)
     for resource_id, resource_type in ((nat, "natgateway"), (allocation, "elastic-ip")):
-        tags = ec2.describe_tags(Filters=[
-            {"Name": "resource-id", "Values": [resource_id]}, {"Name": "resource-type", "Values": [resource_type]},
-        ])["Tags"]
+        tags = ec2.describe_tags(
+            Filters=[
+                {"Name": "resource-id", "Values": [resource_id]},
+                {"Name": "resource-type", "Values": [resource_type]},
+            ]
+        )["Tags"]
         assert [(t["Key"], t["ResourceType"]) for t in tags] == [("Project", resource_type)]
 
 
@@ -70,8 +86,14 @@ def test_eks_nodegroup_has_default_update_config(client) -> None:
 def test_rds_gp3_reports_baseline_throughput(client) -> None:
     rds = client("rds")
     instance = rds.create_db_instance(
-        DBInstanceIdentifier="fidelity-db", Engine="postgres", EngineVersion="15.8", DBInstanceClass="db.t3.micro",
-        AllocatedStorage=20, StorageType="gp3", MasterUsername="app", MasterUserPassword="not-a-real-secret-1",
+        DBInstanceIdentifier="fidelity-db",
+        Engine="postgres",
+        EngineVersion="15.8",
+        DBInstanceClass="db.t3.micro",
+        AllocatedStorage=20,
+        StorageType="gp3",
+        MasterUsername="app",
+        MasterUserPassword="not-a-real-secret-1",
     )["DBInstance"]
     assert instance["StorageThroughput"] == 125
 
@@ -79,22 +101,32 @@ def test_rds_gp3_reports_baseline_throughput(client) -> None:
 def test_tagging_api_lists_ecr_repositories(client) -> None:
     client("ecr").create_repository(repositoryName="fidelity/backend", tags=TAGS)
     found = client("resourcegroupstaggingapi").get_resources(
-        TagFilters=[{"Key": "Project", "Values": ["fidelity-test"]}], ResourceTypeFilters=["ecr:repository"],
+        TagFilters=[{"Key": "Project", "Values": ["fidelity-test"]}],
+        ResourceTypeFilters=["ecr:repository"],
     )["ResourceTagMappingList"]
     assert [m["ResourceARN"] for m in found] == [
-        "arn:aws:ecr:us-east-1:123456789012:repository/fidelity/backend"]
+        "arn:aws:ecr:us-east-1:123456789012:repository/fidelity/backend"
+    ]
 
 
 def test_iam_oidc_client_ids_can_be_added_and_removed(client) -> None:
     iam = client("iam")
     arn = iam.create_open_id_connect_provider(
-        Url="https://oidc.fidelity.example", ClientIDList=["sts.amazonaws.com"], ThumbprintList=["a" * 40],
+        Url="https://oidc.fidelity.example",
+        ClientIDList=["sts.amazonaws.com"],
+        ThumbprintList=["a" * 40],
     )["OpenIDConnectProviderArn"]
     iam.add_client_id_to_open_id_connect_provider(OpenIDConnectProviderArn=arn, ClientID="second")
-    iam.add_client_id_to_open_id_connect_provider(OpenIDConnectProviderArn=arn, ClientID="second")  # idempotent
+    iam.add_client_id_to_open_id_connect_provider(
+        OpenIDConnectProviderArn=arn, ClientID="second"
+    )  # idempotent
     assert iam.get_open_id_connect_provider(OpenIDConnectProviderArn=arn)["ClientIDList"] == [
-        "sts.amazonaws.com", "second"]
-    iam.remove_client_id_from_open_id_connect_provider(OpenIDConnectProviderArn=arn, ClientID="sts.amazonaws.com")
+        "sts.amazonaws.com",
+        "second",
+    ]
+    iam.remove_client_id_from_open_id_connect_provider(
+        OpenIDConnectProviderArn=arn, ClientID="sts.amazonaws.com"
+    )
     iam.remove_client_id_from_open_id_connect_provider(OpenIDConnectProviderArn=arn, ClientID="absent")
     assert iam.get_open_id_connect_provider(OpenIDConnectProviderArn=arn)["ClientIDList"] == ["second"]
     missing = arn.replace("fidelity", "missing")

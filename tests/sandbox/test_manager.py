@@ -42,8 +42,11 @@ def test_reset_clears_aws_resources(sandbox_env: dict[str, str], run_sandbox) ->
     assert run_sandbox(sandbox_env, "up", "aws").returncode == 0
     try:
         s3 = boto3.client(
-            "s3", endpoint_url=f"http://127.0.0.1:{sandbox_env['SANDBOX_AWS_PORT']}", region_name="us-east-1",
-            aws_access_key_id="sandbox", aws_secret_access_key="sandbox",
+            "s3",
+            endpoint_url=f"http://127.0.0.1:{sandbox_env['SANDBOX_AWS_PORT']}",
+            region_name="us-east-1",
+            aws_access_key_id="sandbox",
+            aws_secret_access_key="sandbox",
         )
         s3.create_bucket(Bucket="reset-me")
         reset = run_sandbox(sandbox_env, "reset", "aws")

@@ -35,6 +35,7 @@ from redis.exceptions import RedisError
 from storefront.backend.config import BackendConfig
 
 CACHE_LOOKUPS = Counter("storefront_cache_lookups_total", "Catalog cache lookups", ["result"])
+_HITS, _MISSES = CACHE_LOOKUPS.labels("hit"), CACHE_LOOKUPS.labels("miss")
 CACHE_LOADS = Counter("storefront_cache_loads_total", "Cache misses answered by reading PostgreSQL")
 CACHE_ERRORS = Counter("storefront_cache_errors_total", "Failed Redis calls, by operation", ["operation"])
 CACHE_AVAILABLE = Gauge("storefront_cache_available", "1 while Redis answers, 0 while the cache is bypassed")
@@ -99,7 +100,7 @@ class Cache:
         value = await self._single_flight(
             self._pending_gets, key, lambda: self._call("get", lambda client: client.get(key))
         )
-        CACHE_LOOKUPS.labels("hit" if value is not None else "miss").inc()
+        (_HITS if value is not None else _MISSES).inc()
         return value
 
     async def get_or_load(

@@ -4,6 +4,8 @@ raw path, so that the number of series stays bounded whatever clients request.""
 from __future__ import annotations
 
 import time
+from functools import lru_cache
+from typing import Any
 
 from aiohttp import web
 from prometheus_client import (
@@ -28,6 +30,21 @@ REQUEST_SECONDS = Histogram(
 )
 
 
+_KNOWN_METHODS = frozenset({"GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"})
+
+
+# The labelled children are looked up once per label set, not on every request (labels() takes a lock).
+# Label values are bounded (route templates, known methods, status codes), so the caches stay small.
+@lru_cache(maxsize=2048)
+def _request_counter(method: str, route: str, status: int) -> Any:
+    return REQUESTS.labels(method, route, str(status))
+
+
+@lru_cache(maxsize=1024)
+def _request_timer(method: str, route: str) -> Any:
+    return REQUEST_SECONDS.labels(method, route)
+
+
 def route_template(request: web.Request) -> str:
     resource = request.match_info.route.resource
     return resource.canonical if resource is not None else UNMATCHED_ROUTE
@@ -46,8 +63,9 @@ async def metrics_middleware(request: web.Request, handler: Handler) -> web.Stre
         raise
     finally:
         route = route_template(request)
-        REQUESTS.labels(request.method, route, str(status)).inc()
-        REQUEST_SECONDS.labels(request.method, route).observe(time.perf_counter() - started)
+        method = request.method if request.method in _KNOWN_METHODS else "OTHER"
+        _request_counter(method, route, status).inc()
+        _request_timer(method, route).observe(time.perf_counter() - started)
 
 
 def metrics_handler(registry: CollectorRegistry = REGISTRY):

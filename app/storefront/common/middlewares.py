@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import logging
 import re
-import uuid
+import secrets
 from collections.abc import Awaitable, Callable
 from typing import Any
 
@@ -56,7 +56,7 @@ def error_response(
 @web.middleware
 async def request_id_middleware(request: web.Request, handler: Handler) -> web.StreamResponse:
     incoming = request.headers.get(REQUEST_ID_HEADER, "")
-    request_id = incoming if _ACCEPTABLE_REQUEST_ID.fullmatch(incoming) else uuid.uuid4().hex
+    request_id = incoming if _ACCEPTABLE_REQUEST_ID.fullmatch(incoming) else secrets.token_hex(16)
     request[REQUEST_ID_KEY] = request_id
     token = request_id_var.set(request_id)
     try:

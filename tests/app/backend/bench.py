@@ -54,15 +54,23 @@ def free_port() -> int:
         return probe.getsockname()[1]
 
 
-def baseline_server(port: int) -> None:
-    """The baseline: aiohttp with one JSON handler, no middleware, no access log."""
+def baseline_server(port: int, same_body_from: str) -> None:
+    """The baseline: aiohttp with one JSON handler, no middleware, no access log. For scale, a second
+    handler returns the products page itself (the bytes, read once), as the cache hit does."""
     from aiohttp import web
+
+    with urlopen(same_body_from) as response:  # noqa: S310 (loopback http)
+        products_page = response.read()
 
     async def handler(request: web.Request) -> web.Response:
         return web.json_response({"status": "ok", "items": [{"id": 1, "name": "baseline"}]})
 
+    async def same_body(request: web.Request) -> web.Response:
+        return web.Response(body=products_page, content_type="application/json")
+
     app = web.Application()
     app.router.add_get("/", handler)
+    app.router.add_get("/same-body", same_body)
     web.run_app(app, host="127.0.0.1", port=port, access_log=None, print=None)
 
 
@@ -150,10 +158,12 @@ def main() -> None:
     )
     parser.add_argument("--seconds", type=int, default=int(os.environ.get("BENCH_SECONDS", "5")))
     parser.add_argument("--connections", type=int, default=int(os.environ.get("BENCH_CONNECTIONS", "32")))
-    parser.add_argument("--baseline-server", type=int, metavar="PORT", help=argparse.SUPPRESS)
+    parser.add_argument(
+        "--baseline-server", nargs=2, metavar=("PORT", "PRODUCTS_URL"), help=argparse.SUPPRESS
+    )
     args = parser.parse_args()
     if args.baseline_server:
-        baseline_server(args.baseline_server)
+        baseline_server(int(args.baseline_server[0]), args.baseline_server[1])
         return
     if shutil.which("wrk") is None:
         raise SystemExit("wrk is not installed: apt-get install -y wrk")
@@ -177,8 +187,12 @@ def main() -> None:
                 [python, "-m", "storefront.backend", command], env=env, check=True, capture_output=True
             )
 
+        backend_cmd = [python, "-m", "storefront.backend", "serve"]
+        cached = stack.enter_context(service(backend_cmd, env, log_dir, "backend-cached"))
         baseline_port = free_port()
-        baseline = subprocess.Popen([python, __file__, "--baseline-server", str(baseline_port)], env=env)
+        baseline = subprocess.Popen(
+            [python, __file__, "--baseline-server", str(baseline_port), cached + PRODUCTS_PATH], env=env
+        )
         stack.callback(baseline.wait)
         stack.callback(baseline.send_signal, signal.SIGTERM)
         baseline_url = f"http://127.0.0.1:{baseline_port}/"
@@ -189,8 +203,6 @@ def main() -> None:
             except (URLError, ConnectionError):
                 time.sleep(0.1)
 
-        backend_cmd = [python, "-m", "storefront.backend", "serve"]
-        cached = stack.enter_context(service(backend_cmd, env, log_dir, "backend-cached"))
         uncached = stack.enter_context(
             service(backend_cmd, env | {"CACHE_ENABLED": "false"}, log_dir, "backend-uncached")
         )
@@ -218,6 +230,7 @@ def main() -> None:
             run_wrk("GET /api/v1/products MISS", uncached + PRODUCTS_PATH, **load),
             run_wrk("via frontend proxy (HIT)", frontend + PRODUCTS_PATH, **load),
             run_wrk("HIT with ACCESS_LOG=true", logged + PRODUCTS_PATH, **load),
+            run_wrk("bare aiohttp, products page bytes", baseline_url + "same-body", **load),
         ]
 
     base = results[0].requests_per_second

@@ -1,7 +1,6 @@
 """The pure helpers behind tagged_resources_info."""
 
 import pytest
-
 from ansible_collections.ecommerce_demo.platform.plugins.module_utils.tagged_resources import (
     resource_type_of,
     service_of,
@@ -39,7 +38,11 @@ def test_tags_match_needs_every_wanted_tag(tags, expected):
         ("arn:aws:s3:::ecommerce-demo-tfstate", "s3", "s3:bucket"),
         ("arn:aws:dynamodb:us-east-1:123456789012:table/locks", "dynamodb", "dynamodb:table"),
         ("arn:aws:iam::123456789012:role/github-actions-role", "iam", "iam:role"),
-        ("arn:aws:iam::123456789012:oidc-provider/token.actions.githubusercontent.com", "iam", "iam:oidc-provider"),
+        (
+            "arn:aws:iam::123456789012:oidc-provider/token.actions.githubusercontent.com",
+            "iam",
+            "iam:oidc-provider",
+        ),
         ("arn:aws:rds:us-east-1:123456789012:db:ecommerce-demo", "rds", "rds:db"),
         ("arn:aws:logs:us-east-1:123456789012:log-group:/eks/app", "logs", "logs:log-group"),
     ],
