@@ -49,7 +49,7 @@ IMMUTABLE_FIELDS = {
     ("rbac.authorization.k8s.io", "ClusterRoleBinding"): [("roleRef",)],
 }
 
-# Kinds whose top-level user content is not under spec (so "spec changed" means "anything but status").
+# Metadata only the server sets; writes cannot change it.
 SYSTEM_METADATA = ("uid", "creationTimestamp", "generation", "resourceVersion", "deletionTimestamp")
 
 
@@ -409,6 +409,7 @@ class Cluster:
                         )
                     ],
                 )
+        defaults.carry_over_allocations(resource_type, old, obj)
         obj = self._admit(resource_type, old, obj, options)
         if _tracks_generation(resource_type) and _content(obj) != _content(old):
             metadata = obj["metadata"]
@@ -437,6 +438,7 @@ class Cluster:
             allocate_cluster_ip=self._allocate_cluster_ip,
             allocate_node_port=self._allocate_node_port,
         )
+        validation.check_base64_fields(resource_type, obj)
         strict = options.field_validation == "Strict"
         name = obj["metadata"].get("name", "")
         if resource_type.is_custom:
@@ -519,12 +521,17 @@ class Cluster:
                             f"Invalid value: {number}: must be between 1 and 65535, inclusive",
                         )
                     )
-        if resource_type.kind == "Secret" and resource_type.group == "":
-            for key in obj.get("data") or {}:
-                if not validation.QUALIFIED_NAME.match(key.replace("/", "")) and not key.startswith("."):
-                    causes.append(
-                        ("FieldValueInvalid", "data", f'Invalid value: "{key}": a valid config key')
-                    )
+        if resource_type.kind in ("Secret", "ConfigMap") and resource_type.group == "":
+            for field_name in ("data", "binaryData"):
+                for key in obj.get(field_name) or {}:
+                    if not validation.CONFIG_KEY.match(key):
+                        causes.append(
+                            (
+                                "FieldValueInvalid",
+                                field_name,
+                                f'Invalid value: "{key}": {validation.CONFIG_KEY_MESSAGE}',
+                            )
+                        )
         return causes
 
     def _immutable_errors(

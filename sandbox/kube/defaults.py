@@ -226,6 +226,23 @@ def _hpa(obj: dict) -> None:
     spec.setdefault("minReplicas", 1)
 
 
+def carry_over_allocations(resource_type: ResourceType, old: dict, obj: dict) -> None:
+    """A replace that leaves out what the server allocated (a Service's IPs, node ports) keeps it."""
+    if (resource_type.group, resource_type.kind) != ("", "Service"):
+        return
+    old_spec, spec = old.get("spec") or {}, obj.get("spec")
+    if not isinstance(spec, dict) or spec.get("type", "ClusterIP") == "ExternalName":
+        return
+    for key in ("clusterIP", "clusterIPs"):
+        if not spec.get(key) and old_spec.get(key):
+            spec[key] = old_spec[key]
+    old_ports = {(p.get("port"), p.get("protocol", "TCP")): p for p in old_spec.get("ports") or []}
+    for port in spec.get("ports") or []:
+        previous = old_ports.get((port.get("port"), port.get("protocol", "TCP")))
+        if previous and previous.get("nodePort") and not port.get("nodePort"):
+            port["nodePort"] = previous["nodePort"]
+
+
 def apply_defaults(
     resource_type: ResourceType,
     obj: dict,

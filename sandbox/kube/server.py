@@ -375,7 +375,7 @@ async def _delete(request: web.Request, cluster: Cluster, route: Route) -> web.R
         )
         is not None
     )
-    return _json(obj, status=202 if pending and route.resource_type.kind == "Namespace" else 200)
+    return _json(obj, status=202 if pending else 200)  # 202: accepted, finalizers still to run
 
 
 async def _delete_collection(request: web.Request, cluster: Cluster, route: Route) -> web.Response:

@@ -7,6 +7,8 @@ into Go structs drops them, or refused under `fieldValidation=Strict` (kubectl's
 
 from __future__ import annotations
 
+import base64
+import binascii
 import copy
 import json
 import re
@@ -21,6 +23,7 @@ DNS1123_SUBDOMAIN = re.compile(r"^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z
 DNS1123_LABEL = re.compile(r"^[a-z0-9]([-a-z0-9]*[a-z0-9])?$")
 DNS1035_LABEL = re.compile(r"^[a-z]([-a-z0-9]*[a-z0-9])?$")
 LABEL_VALUE = re.compile(r"^(([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9])?$")
+CONFIG_KEY = re.compile(r"^[-._a-zA-Z0-9]+$")
 QUALIFIED_NAME = re.compile(r"^([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9]$")
 
 # Kinds whose names are DNS-1123 labels (63 characters, no dots) rather than subdomains.
@@ -52,6 +55,10 @@ DNS1123_SUBDOMAIN_MESSAGE = (
 QUALIFIED_NAME_MESSAGE = (
     "name part must consist of alphanumeric characters, '-', '_' or '.', and must start and end with an "
     "alphanumeric character"
+)
+CONFIG_KEY_MESSAGE = (
+    "a valid config key must consist of alphanumeric characters, '-', '_' or '.' (e.g. 'key.name',  or "
+    "'KEY_NAME',  or 'key-name', regex used for validation is '[-._a-zA-Z0-9]+')"
 )
 LABEL_VALUE_MESSAGE = (
     "a valid label must be an empty string or consist of alphanumeric characters, '-', '_' or '.', and must "
@@ -94,6 +101,23 @@ def validate_metadata(resource_type: ResourceType, obj: dict) -> list[tuple[str,
         for message in _label_key_errors(key):
             causes.append(("FieldValueInvalid", "metadata.annotations", f'Invalid value: "{key}": {message}'))
     return causes
+
+
+def check_base64_fields(resource_type: ResourceType, obj: dict) -> None:
+    """Secret data and ConfigMap binaryData are bytes: JSON carries them base64-encoded or not at all."""
+    if resource_type.group != "" or resource_type.kind not in ("Secret", "ConfigMap"):
+        return
+    field_name = "data" if resource_type.kind == "Secret" else "binaryData"
+    for key, value in (obj.get(field_name) or {}).items():
+        try:
+            # Go's decoder skips line breaks, so PEM-style wrapped base64 is fine.
+            base64.b64decode((value or "").replace("\n", "").replace("\r", ""), validate=True)
+        except (binascii.Error, TypeError, ValueError) as error:
+            raise ApiError(
+                400,
+                f'{resource_type.kind} in version "v1" cannot be handled as a {resource_type.kind}: illegal '
+                f"base64 data in {field_name}.{key}: {error}",
+            ) from error
 
 
 def check_types_and_prune(obj: dict, schema: dict, *, strict: bool) -> tuple[dict, list[str], list[str]]:

@@ -49,9 +49,9 @@ def run_role(tmp_path, closed_port, role, role_vars):
     extra_vars.write_text(
         json.dumps(
             {
-                "platform_aws_endpoint_url": f"http://127.0.0.1:{closed_port}",
-                "platform_aws_access_key": "unused",
-                "platform_aws_secret_key": "unused",
+                "project_aws_endpoint_url": f"http://127.0.0.1:{closed_port}",
+                "project_aws_access_key": "unused",
+                "project_aws_secret_key": "unused",
                 **role_vars,
             }
         )
