@@ -17,7 +17,7 @@ PIP_QUIET := --quiet --disable-pip-version-check
 help: ## list the targets
 	@grep -hE '^[a-zA-Z_-]+:.*## ' $(MAKEFILE_LIST) | sort | awk -F':.*## ' '{printf "  %-18s %s\n", $$1, $$2}'
 
-venv: $(STAMP) ## create .venv with the pinned Python dependencies, Helm and the collection link
+venv: $(STAMP) ## create .venv with the pinned Python dependencies and link the collection in
 
 $(STAMP): requirements.txt app/requirements.txt
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -32,5 +32,5 @@ $(STAMP): requirements.txt app/requirements.txt
 include mk/*.mk
 
 .PHONY: test bench
-test: lint test-unit test-sanity-units test-kube test-app test-molecule test-e2e ## every tier of tests (CI runs this)
+test: lint test-unit test-kube test-app test-molecule test-e2e ## every tier of tests (CI runs this)
 bench: bench-kube bench-app ## benchmarks: print figures, never fail on time

@@ -11,7 +11,7 @@
 # get-pip script from ci-files.testing.ansible.com, which is unreachable here: tests/tools/
 # ansible_test_get_pip.py stands in for it, with the pip wheel ansible-test asks for taken from PyPI.
 
-.PHONY: sanity test-unit-plugins
+.PHONY: sanity
 
 SANITY_HOME := $(CURDIR)/.cache/sanity/home
 SANITY_ROOT := $(CURDIR)/.cache/sanity/ansible_collections/ecommerce_demo/platform
@@ -41,6 +41,3 @@ sanity: $(STAMP) ## ansible-test sanity on plugins/ (Python 3.11)
 	  cp tests/tools/ansible_test_get_pip.py $(ANSIBLE_TEST_CACHE)/$$cache_name
 	@cd $(SANITY_ROOT) && HOME=$(SANITY_HOME) $(BIN)/ansible-test sanity --python 3.11 --local \
 	  plugins/
-
-test-unit-plugins: $(STAMP) ## pytest: module_utils, modules and role argument validation
-	@$(BIN)/python -m pytest tests/unit -p no:cacheprovider

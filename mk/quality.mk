@@ -1,10 +1,10 @@
 # Static checks and the tiers of tests that belong to the collection itself (roles, modules, playbooks).
 
-.PHONY: lint lint-ansible lint-yaml lint-python test-unit test-molecule test-e2e
+.PHONY: lint lint-ansible lint-yaml lint-python test-unit test-app test-molecule test-e2e
 
 MOLECULE_SCENARIOS := $(notdir $(patsubst %/molecule.yml,%,$(wildcard molecule/*/molecule.yml)))
 
-lint: lint-yaml lint-python lint-ansible sanity validate-manifests lint-chart ## every static check
+lint: lint-yaml lint-python lint-ansible lint-dockerfiles sanity validate-manifests ## every static check
 
 lint-yaml: $(STAMP)
 	@$(BIN)/yamllint --strict .
@@ -16,8 +16,10 @@ lint-python: $(STAMP)
 lint-ansible: $(STAMP)
 	@$(BIN)/ansible-lint --profile production --strict
 
-test-unit: $(STAMP) ## unit tests: module_utils, modules, the sandbox
+test-unit: $(STAMP) ## unit tests: module_utils, modules, role argument validation, the sandbox
 	@$(BIN)/python -m pytest tests/unit tests/sandbox -p no:cacheprovider
+
+test-app: test-app-backend test-app-frontend test-app-packaging test-browser ## every storefront test
 
 test-molecule: sandbox-up ## every role's molecule scenario against the sandbox
 	@for scenario in $(MOLECULE_SCENARIOS); do \
