@@ -535,8 +535,71 @@ class Controllers:
             )
         ]
 
+    # --- pods of workloads
+    def _sync_pods(self, owner: dict, owner_kind: str, wanted: list[dict]) -> None:
+        """Make the pods `owner` controls match `wanted` (name or generateName, labels, nodeName).
+
+        Pods whose `controller-revision-hash` label no longer matches are replaced, as a rollout would.
+        """
+        metadata = owner["metadata"]
+        namespace = metadata["namespace"]
+        pods_type = self._type("", "pods")
+        template = copy.deepcopy((owner.get("spec") or {}).get("template") or {})
+        revision = _hash(template, length=10)
+        current = [
+            pod
+            for pod in self._owned(("", "pods"), namespace, metadata["uid"])
+            if not pod["metadata"].get("deletionTimestamp")
+        ]
+        kept = []
+        for pod in current:
+            if (pod["metadata"].get("labels") or {}).get("controller-revision-hash", revision) != revision:
+                self._delete_object(("", "pods"), pod)
+            else:
+                kept.append(pod)
+        owner_reference = {
+            "apiVersion": f"{owner['apiVersion']}",
+            "kind": owner_kind,
+            "name": metadata["name"],
+            "uid": metadata["uid"],
+            "controller": True,
+            "blockOwnerDeletion": True,
+        }
+        by_name = {pod["metadata"]["name"]: pod for pod in kept}
+        unnamed = [pod for pod in kept if pod["metadata"]["name"] not in {w.get("name") for w in wanted}]
+        options = WriteOptions(field_manager=CONTROLLER)
+        for slot in wanted:
+            if slot.get("name") in by_name:
+                continue
+            if not slot.get("name") and unnamed:
+                unnamed.pop()
+                continue
+            labels = {**((template.get("metadata") or {}).get("labels") or {}), **slot.get("labels", {})}
+            labels["controller-revision-hash"] = revision
+            pod_metadata = {
+                "labels": labels,
+                "ownerReferences": [owner_reference],
+                "annotations": (template.get("metadata") or {}).get("annotations") or {},
+            }
+            if slot.get("name"):
+                pod_metadata["name"] = slot["name"]
+            else:
+                pod_metadata["generateName"] = f"{metadata['name']}-"
+            spec = copy.deepcopy(template.get("spec") or {})
+            if slot.get("nodeName"):
+                spec["nodeName"] = slot["nodeName"]
+            self.cluster.create(pods_type, namespace, {"metadata": pod_metadata, "spec": spec}, options)
+        for extra in unnamed:
+            self._delete_object(("", "pods"), extra)
+        wanted_names = {w["name"] for w in wanted if w.get("name")}
+        if wanted_names:
+            for name, pod in by_name.items():
+                if name not in wanted_names:
+                    self._delete_object(("", "pods"), pod)
+
     def _replicaset(self, replicaset: dict) -> None:
         replicas = (replicaset.get("spec") or {}).get("replicas", 1)
+        self._sync_pods(replicaset, "ReplicaSet", [{} for _ in range(replicas)])
         status = {
             "replicas": replicas,
             "fullyLabeledReplicas": replicas,
@@ -551,6 +614,21 @@ class Controllers:
     def _statefulset(self, statefulset: dict) -> None:
         spec = statefulset.get("spec") or {}
         replicas = spec.get("replicas", 1)
+        name = statefulset["metadata"]["name"]
+        self._sync_pods(
+            statefulset,
+            "StatefulSet",
+            [
+                {
+                    "name": f"{name}-{ordinal}",
+                    "labels": {
+                        "statefulset.kubernetes.io/pod-name": f"{name}-{ordinal}",
+                        "apps.kubernetes.io/pod-index": str(ordinal),
+                    },
+                }
+                for ordinal in range(replicas)
+            ],
+        )
         revision = f"{statefulset['metadata']['name']}-{_hash(spec.get('template'), length=10)}"
         status = {
             "observedGeneration": statefulset["metadata"].get("generation", 1),
@@ -566,7 +644,9 @@ class Controllers:
         self._set_status(("apps", "statefulsets"), statefulset, status)
 
     def _daemonset(self, daemonset: dict) -> None:
-        nodes = len(self.cluster.store.list(("", "nodes")))
+        node_names = [node["metadata"]["name"] for node in self.cluster.store.list(("", "nodes"))]
+        self._sync_pods(daemonset, "DaemonSet", [{"nodeName": node} for node in node_names])
+        nodes = len(node_names)
         status = {
             "observedGeneration": daemonset["metadata"].get("generation", 1),
             "currentNumberScheduled": nodes,
@@ -586,6 +666,7 @@ class Controllers:
         if any(c.get("type") == "Complete" for c in status.get("conditions") or []):
             return
         completions = spec.get("completions", 1)
+        self._sync_pods(job, "Job", [{} for _ in range(completions)])
         timestamp = now()
         status.update(
             {

@@ -508,7 +508,17 @@ async def _watch(
         response.enable_chunked_encoding()
         await response.prepare(request)
 
+        as_table = _wants_table(request)
+        headers_sent = False
+
         async def send(event_type: str, obj: dict) -> None:
+            nonlocal headers_sent
+            if as_table and event_type != "BOOKMARK":
+                # `kubectl get -w`: each event is a one-row Table; columns travel with the first only.
+                obj = tables.table(resource_type, [obj], {"resourceVersion": _rv(obj)})
+                if headers_sent:
+                    obj["columnDefinitions"] = []
+                headers_sent = True
             line = json.dumps({"type": event_type, "object": obj}, separators=(",", ":")) + "\n"
             await response.write(line.encode())
 

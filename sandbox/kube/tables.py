@@ -58,6 +58,13 @@ def _address(obj: dict, kind: str) -> str:
     return next((a.get("address", "") for a in addresses if a.get("type") == kind), "")
 
 
+def _pod_status(obj: dict) -> str:
+    if obj.get("metadata", {}).get("deletionTimestamp"):
+        return "Terminating"
+    phase = field_value(obj, "status.phase") or "Pending"
+    return "Completed" if phase == "Succeeded" else phase
+
+
 def _ingress_hosts(obj: dict) -> str:
     return ",".join(r.get("host", "*") for r in (obj.get("spec") or {}).get("rules") or []) or "*"
 
@@ -87,9 +94,11 @@ COLUMNS: dict[tuple[str, str], list[Column]] = {
     ],
     ("", "Pod"): [
         ("Ready", "string", _pod_ready),
-        ("Status", "string", lambda o: field_value(o, "status.phase") or "Pending"),
+        ("Status", "string", _pod_status),
         ("Restarts", "integer", lambda o: 0),
         ("Age", "string", _age),
+        ("IP", "string", lambda o: field_value(o, "status.podIP") or "<none>", 1),
+        ("Node", "string", lambda o: field_value(o, "spec.nodeName") or "<none>", 1),
     ],
     ("", "Service"): [
         ("Type", "string", lambda o: field_value(o, "spec.type")),
