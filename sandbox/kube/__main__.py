@@ -22,6 +22,7 @@ from sandbox.kube.server import create_app
 from sandbox.kube.storage import Store
 
 STATE_FILE = "state.json"
+SHUTDOWN_GRACE_SECONDS = 2.0  # for requests in flight; watch streams are ended at once
 
 
 async def serve(host: str, port: int, state_dir: Path, *, tls: bool, controllers_on: bool) -> int:
@@ -38,7 +39,12 @@ async def serve(host: str, port: int, state_dir: Path, *, tls: bool, controllers
         ca_path, key_path = kubeconfig.ensure_certificate(state_dir)
         ssl_context = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
         ssl_context.load_cert_chain(ca_path, key_path)
-    runner = web.AppRunner(create_app(cluster, frozenset({token})), access_log=None, handle_signals=False)
+    runner = web.AppRunner(
+        create_app(cluster, frozenset({token})),
+        access_log=None,
+        handle_signals=False,
+        shutdown_timeout=SHUTDOWN_GRACE_SECONDS,
+    )
     await runner.setup()
     site = web.TCPSite(runner, host, port, ssl_context=ssl_context, reuse_address=True)
     try:
@@ -58,7 +64,10 @@ async def serve(host: str, port: int, state_dir: Path, *, tls: bool, controllers
     for signum in (signal.SIGTERM, signal.SIGINT):
         loop.add_signal_handler(signum, stopped.set)
     await stopped.wait()
+    # State first: whatever happens to the connections, nothing written so far is lost.
+    store.close()
     await controllers.stop()
+    store.end_watches()
     await runner.cleanup()
     store.close()
     return 0

@@ -239,8 +239,8 @@ class Cluster:
         body: dict,
         options: WriteOptions,
         subresource: str = "",
-    ) -> tuple[dict, bool]:
-        """PUT. Returns (object, created)."""
+    ) -> dict:
+        """PUT: replace an existing object."""
         self._check_body(resource_type, body)
         ns = namespace if resource_type.namespaced else ""
         existing = self.store.get(resource_type.group_resource, ns, name)
@@ -250,18 +250,12 @@ class Cluster:
                 400, f"the name of the object ({body_name}) does not match the name on the URL ({name})"
             )
         if existing is None:
-            if subresource:
-                raise not_found(resource_type.group, resource_type.plural, name)
-            created = copy.deepcopy(body)
-            created.setdefault("metadata", {})["name"] = name
-            created["metadata"].pop("resourceVersion", None)
-            return self.create(resource_type, namespace, created, options), True
+            # As upstream for all kinds we serve: PUT replaces, it never creates.
+            raise not_found(resource_type.group, resource_type.plural, name)
         wanted_version = (body.get("metadata") or {}).get("resourceVersion")
         if wanted_version and wanted_version != existing["metadata"]["resourceVersion"]:
             raise conflict(resource_type.group, resource_type.plural, name)
-        return self._replace(
-            resource_type, existing, copy.deepcopy(body), options, subresource, "Update"
-        ), False
+        return self._replace(resource_type, existing, copy.deepcopy(body), options, subresource, "Update")
 
     def patch(
         self,

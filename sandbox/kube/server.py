@@ -195,7 +195,8 @@ async def handle(request: web.Request) -> web.StreamResponse:
         if route.subresource == "scale":
             return await _scale(request, cluster, route)
         if route.subresource == "log":
-            return web.Response(text="", content_type="text/plain")
+            cluster.get(route.resource_type, route.namespace or "", route.name)  # 404 for a missing pod
+            return web.Response(text="", content_type="text/plain")  # nothing ran, so nothing was logged
         if method == "GET":
             obj = cluster.get(route.resource_type, route.namespace or "", route.name)
             if _wants_table(request):
@@ -342,12 +343,11 @@ async def _update(request: web.Request, cluster: Cluster, route: Route) -> web.R
         current = cluster.get(route.resource_type, "", route.name or "")
         finalizers = ((body or {}).get("spec") or {}).get("finalizers") or []
         merged = {**current, "spec": {**(current.get("spec") or {}), "finalizers": finalizers}}
-        obj, _ = cluster.update(route.resource_type, "", route.name or "", merged, options)
-        return _json(obj)
-    obj, created = cluster.update(
+        return _json(cluster.update(route.resource_type, "", route.name or "", merged, options))
+    obj = cluster.update(
         route.resource_type, route.namespace or "", route.name or "", body, options, route.subresource
     )
-    return _json(obj, status=201 if created else 200, warnings=options.warnings)
+    return _json(obj, warnings=options.warnings)
 
 
 async def _patch(request: web.Request, cluster: Cluster, route: Route) -> web.Response:
@@ -546,6 +546,8 @@ async def _watch(
                 if bookmarks:
                     await send("BOOKMARK", bookmark())
                 continue
+            if event is None:
+                break  # the server is shutting down
             await send(event.type, cluster._present(resource_type, event.obj))
         with contextlib.suppress(ConnectionResetError):
             await response.write_eof()

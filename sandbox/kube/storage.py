@@ -112,6 +112,11 @@ class Store:
     def unsubscribe(self, watcher: Watcher) -> None:
         self._watchers.discard(watcher)
 
+    def end_watches(self) -> None:
+        """Tell every open watch stream to finish (on shutdown), so no client holds the server open."""
+        for watcher in list(self._watchers):
+            watcher.queue.put_nowait(None)
+
     def add_listener(self, listener: Callable[[Event], None]) -> None:
         self._listeners.append(listener)
 

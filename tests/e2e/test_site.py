@@ -58,6 +58,20 @@ def test_teardown_keeps_the_state_backend_by_default(sandbox):
     assert all("tfstate" in arn for arn in left), left
 
 
+def test_sweep_fails_on_a_leftover(sandbox):
+    ecr = sandbox.client("ecr")
+    stray = ecr.create_repository(
+        repositoryName="ecommerce-demo/stray",
+        tags=[{"Key": "Project", "Value": "ecommerce-demo"}, {"Key": "Environment", "Value": "sandbox"}],
+    )["repository"]["repositoryArn"]
+    try:
+        run = sandbox.playbook("teardown.yml")
+        assert run.returncode != 0
+        assert f"Left behind: {stray}" in run.output
+    finally:
+        ecr.delete_repository(repositoryName="ecommerce-demo/stray")
+
+
 def test_teardown_with_state_backend_leaves_nothing(sandbox):
     run = sandbox.playbook("teardown.yml", "-e", "teardown_state_backend=true")
     assert run.returncode == 0, run.output
