@@ -19,7 +19,6 @@ just after the order's invalidation.
 from __future__ import annotations
 
 import asyncio
-import hashlib
 import logging
 import time
 from collections.abc import Awaitable, Callable, Iterable
@@ -91,8 +90,7 @@ class Cache:
         return f"{self.key_prefix}product:{product_id}"
 
     def listing_key(self, kind: str, query: str) -> str:
-        digest = hashlib.blake2b(query.encode(), digest_size=16).hexdigest()
-        return f"{self.key_prefix}{kind}:{digest}"
+        return f"{self.key_prefix}{kind}:{query}"
 
     async def get(self, key: str) -> bytes | None:
         if self.client is None:

@@ -60,7 +60,8 @@ class ProductQuery(QueryModel):
     per_page: Annotated[int, Field(ge=1, le=100)] = 20
 
     def cache_key(self) -> str:
-        return self.model_dump_json()
+        """The same key for every spelling of the same query; repr() quotes the free text unambiguously."""
+        return f"{self.category!r}|{self.q!r}|{self.sort}|{self.page}|{self.per_page}"
 
 
 class OrderQuery(QueryModel):
