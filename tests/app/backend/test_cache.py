@@ -4,8 +4,14 @@ from __future__ import annotations
 
 import asyncio
 import dataclasses
+import socket
+import subprocess
+import time
+from collections.abc import Iterator
 
 import asyncpg
+import pytest
+import redis
 from aiohttp.test_utils import TestClient
 from prometheus_client import REGISTRY
 from storefront.backend.app import create_app
@@ -132,3 +138,62 @@ async def test_concurrent_misses_share_one_database_read(api: TestClient, make_p
 async def test_concurrent_lookups_of_an_unknown_product_all_get_404(api: TestClient) -> None:
     responses = await asyncio.gather(*(api.get(f"{API}/products/{2**31 - 2}") for _ in range(5)))
     assert {response.status for response in responses} == {404}
+
+
+@pytest.fixture
+def redis_with_password(tmp_path) -> Iterator[str]:
+    """A private redis-server that requires AUTH (as ElastiCache with an auth token does)."""
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    server = subprocess.Popen(
+        [
+            "redis-server",
+            "--bind",
+            "127.0.0.1",
+            "--port",
+            str(port),
+            "--requirepass",
+            "s3cret-token",
+            "--save",
+            "",
+            "--appendonly",
+            "no",
+            "--dir",
+            str(tmp_path),
+        ],
+        stdout=subprocess.DEVNULL,
+    )
+    client = redis.Redis(port=port, password="s3cret-token")
+    try:
+        while True:
+            assert server.poll() is None, "redis-server exited"
+            try:
+                client.ping()
+                break
+            except redis.ConnectionError:
+                time.sleep(0.05)
+        yield f"redis://127.0.0.1:{port}/0"
+    finally:
+        client.close()
+        server.terminate()
+        server.wait()
+
+
+@pytest.mark.parametrize(("password", "cached"), [("s3cret-token", True), ("wrong", False), (None, False)])
+async def test_redis_password_overrides_the_url(
+    aiohttp_client,
+    backend_config: BackendConfig,
+    redis_with_password: str,
+    make_product: MakeProduct,
+    password: str | None,
+    cached: bool,
+) -> None:
+    url_with_stale_password = redis_with_password.replace("redis://", "redis://:old-token@")
+    config = dataclasses.replace(backend_config, redis_url=url_with_stale_password, redis_password=password)
+    api = await aiohttp_client(create_app(config))
+    product_id = await make_product()
+    states = [(await cache_state(api, f"{API}/products/{product_id}"))[0] for _ in range(2)]
+    # Refused AUTH is a Redis outage like any other: answers still come, from PostgreSQL.
+    assert states == (["MISS", "HIT"] if cached else ["MISS", "MISS"])
+    assert (await (await api.get("/readyz")).json())["redis"] == ("ok" if cached else "unavailable")
