@@ -7,7 +7,8 @@ The targets, each loaded the same way in the same run:
   proxy     the same through the frontend's /api proxy (to the caching backend);
 and, for scale, the cache hit with the JSON access log on, and a bare handler returning the same 5.6 KB.
 The services run as in production (`python -m storefront.<service> serve`) on their own database, created
-and dropped here, with ACCESS_LOG=false because the baseline logs nothing either.
+and dropped here, with ACCESS_LOG=false because the baseline logs nothing either; the baseline runs on the
+same runner and event loop (uvloop) as the services.
 Figures only: nothing fails on time.
 """
 
@@ -58,8 +59,13 @@ def free_port() -> int:
 
 def baseline_server(port: int, same_body_from: str) -> None:
     """The baseline: aiohttp with one JSON handler, no middleware, no access log. For scale, a second
-    handler returns the products page itself (the bytes, read once), as the cache hit does."""
+    handler returns the products page itself (the bytes, read once), as the cache hit does.
+
+    It runs on the services' own runner (`storefront.common.runner.run`: same event loop, same server settings),
+    so the ratios measure the application, not a difference in how the servers are run."""
     from aiohttp import web
+
+    from storefront.common.runner import run
 
     with urlopen(same_body_from) as response:  # noqa: S310 (loopback http)
         products_page = response.read()
@@ -73,7 +79,7 @@ def baseline_server(port: int, same_body_from: str) -> None:
     app = web.Application()
     app.router.add_get("/", handler)
     app.router.add_get("/same-body", same_body)
-    web.run_app(app, host="127.0.0.1", port=port, access_log=None, print=None)
+    run(app, "127.0.0.1", port, access_log=False)
 
 
 @contextmanager

@@ -224,7 +224,7 @@ def test_app_wheel_carries_every_data_file(tmp_path: Path) -> None:
     shipped = {
         path.relative_to(APP).as_posix()
         for path in (APP / "storefront").rglob("*")
-        if path.is_file() and path.suffix != ".pyc" and "__pycache__" not in path.parts
+        if path.is_file() and path.suffix not in {".pyc", ".md"} and "__pycache__" not in path.parts
     }
     assert any(not name.endswith(".py") for name in shipped), "templates, static files and migrations"
     assert sorted(shipped - packaged) == []
