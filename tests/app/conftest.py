@@ -12,14 +12,14 @@ import os
 import uuid
 from collections.abc import Iterator
 
-import psycopg
 import pytest
-import redis
-from psycopg import sql
 from storefront.backend.config import BackendConfig
 from storefront.backend.migrate import apply_migrations
 from storefront.backend.seed import seed_catalog
 from yarl import URL
+
+from tests.support.postgres import scratch_database
+from tests.support.redis_keys import delete_keys_with_prefix
 
 SERVER_URL = URL(os.environ.get("DATABASE_URL") or "postgresql://postgres@127.0.0.1:5432/postgres")
 REDIS_URL = os.environ.get("REDIS_URL") or "redis://127.0.0.1:6379/0"
@@ -28,31 +28,17 @@ SESSION_KEY_PREFIX = f"storefront-test-{os.getpid()}-"
 
 @pytest.fixture(scope="session")
 def database_url() -> Iterator[str]:
-    name = f"storefront_test_{os.getpid()}"
     admin_url = str(SERVER_URL.with_path("/postgres"))
-    with psycopg.connect(admin_url, autocommit=True) as admin:
-        admin.execute(sql.SQL("DROP DATABASE IF EXISTS {}").format(sql.Identifier(name)))
-        admin.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name)))
-    url = str(SERVER_URL.with_path(f"/{name}"))
-    try:
+    with scratch_database(admin_url, f"storefront_test_{os.getpid()}") as url:
         apply_migrations(url)
         asyncio.run(seed_catalog(url))
         yield url
-    finally:
-        with psycopg.connect(admin_url, autocommit=True) as admin:
-            admin.execute(sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(name)))
 
 
 @pytest.fixture(scope="session")
 def redis_url() -> Iterator[str]:
     yield REDIS_URL
-    client = redis.Redis.from_url(REDIS_URL)
-    try:
-        keys = list(client.scan_iter(match=f"{SESSION_KEY_PREFIX}*", count=500))
-        if keys:
-            client.delete(*keys)
-    finally:
-        client.close()
+    delete_keys_with_prefix(REDIS_URL, SESSION_KEY_PREFIX)
 
 
 @pytest.fixture(scope="session")

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 import os
-import socket
 import subprocess
 import sys
 from collections.abc import Iterator
@@ -14,14 +13,11 @@ from pathlib import Path
 import boto3
 import pytest
 
+from tests.support.net import free_port
+from tests.support.sandbox_cli import run_sandbox_cli
+
 REPO = Path(__file__).resolve().parents[2]
 BIN = Path(sys.executable).parent
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 @dataclass
@@ -84,24 +80,9 @@ def sandbox(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Sandbox]:
         "SANDBOX_AWS_PORT": str(free_port()),
         "SANDBOX_KUBE_PORT": str(free_port()),
     }
-    up = subprocess.run(
-        [sys.executable, "-m", "sandbox", "up", "aws"],
-        cwd=REPO,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=300,
-        check=False,
-    )
+    up = run_sandbox_cli(env, "up", "aws", timeout=300)
     assert up.returncode == 0, up.stdout + up.stderr
     try:
         yield Sandbox(env)
     finally:
-        subprocess.run(
-            [sys.executable, "-m", "sandbox", "down"],
-            cwd=REPO,
-            env=env,
-            capture_output=True,
-            timeout=120,
-            check=False,
-        )
+        run_sandbox_cli(env, "down", timeout=120)

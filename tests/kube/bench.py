@@ -1,6 +1,7 @@
 """Benchmark of the Kubernetes API emulator: start time, resident memory, GET and PATCH requests per second.
 
-    python tests/kube/bench.py [--requests 2000]
+    python -m tests.kube.bench [--requests 2000]    # from the repository root
+    python tests/kube/bench.py [--requests 2000]    # as `make bench-kube` runs it
 
 Starts a private emulator on an ephemeral loopback port, drives one keep-alive HTTP connection with a
 bounded number of requests, prints the figures and stops the emulator by PID. It measures; it never fails
@@ -14,13 +15,20 @@ import base64
 import http.client
 import json
 import ssl
+import sys
 import tempfile
 import time
 from pathlib import Path
 from urllib.parse import urlsplit
 
 import yaml
-from kube_emulator import RunningEmulator, start_emulator
+
+if not __package__:
+    # Run as a file (`make bench-kube`), sys.path starts at tests/kube; the repository root makes `tests.*`
+    # importable, as it is under `python -m tests.kube.bench`.
+    sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
+
+from tests.kube.kube_emulator import RunningEmulator, start_emulator
 
 NAMESPACE = "default"
 CONFIG_MAP = "bench"

@@ -9,12 +9,13 @@ from __future__ import annotations
 import os
 import re
 import signal
-import socket
 import subprocess
 import sys
 import time
 from dataclasses import dataclass
 from pathlib import Path
+
+from tests.support.net import free_port
 
 READY_LINE = re.compile(r"kube emulator listening on (?P<url>\S+)")
 # Generous: a cold start on two cores shared with a whole team. Only a hung start ever waits this long.
@@ -54,12 +55,6 @@ class RunningEmulator:
         except subprocess.TimeoutExpired:
             self.process.kill()
             self.process.wait()
-
-
-def free_port() -> int:
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
 
 
 def start_emulator(state_dir: Path, *, controllers: bool = True, tls: bool = False) -> RunningEmulator:

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
+import functools
 import os
-import socket
 import subprocess
 import sys
 from collections.abc import Iterator
@@ -11,13 +11,10 @@ from pathlib import Path
 
 import pytest
 
+from tests.support.net import free_port, wait_for_port
+from tests.support.sandbox_cli import run_sandbox_cli
+
 REPO = Path(__file__).resolve().parents[2]
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 @pytest.fixture
@@ -33,29 +30,18 @@ def sandbox_env(tmp_path: Path) -> dict[str, str]:
     }
 
 
-def _run_sandbox(env: dict[str, str], *args: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [sys.executable, "-m", "sandbox", *args],
-        cwd=REPO,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=180,
-        check=False,
-    )
-
-
 @pytest.fixture
 def run_sandbox():
     """Run `python -m sandbox ARGS` with the given environment."""
-    return _run_sandbox
+    return functools.partial(run_sandbox_cli, timeout=180)
 
 
 @pytest.fixture(scope="session")
 def aws_endpoint(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     """One patched moto server for the session's fidelity tests."""
     port = free_port()
-    log = (tmp_path_factory.mktemp("aws") / "moto.log").open("w")
+    log_path = tmp_path_factory.mktemp("aws") / "moto.log"
+    log = log_path.open("w")
     process = subprocess.Popen(
         [sys.executable, "-m", "sandbox.aws", "serve", "--port", str(port)],
         cwd=REPO,
@@ -64,15 +50,7 @@ def aws_endpoint(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     )
     endpoint = f"http://127.0.0.1:{port}"
     try:
-        for _ in range(300):
-            with socket.socket() as sock:
-                if sock.connect_ex(("127.0.0.1", port)) == 0:
-                    break
-            if process.poll() is not None:
-                pytest.fail(f"moto exited with {process.returncode}")
-            import time
-
-            time.sleep(0.1)
+        wait_for_port(port, process, "moto", log_path)
         yield endpoint
     finally:
         process.terminate()

@@ -10,8 +10,7 @@ from storefront.backend.cache import CACHE, Cache, create_redis_client
 from storefront.backend.config import CONFIG, BackendConfig
 from storefront.backend.db import DATABASE, Database
 from storefront.backend.routes import setup_routes
-from storefront.common.metrics import metrics_middleware
-from storefront.common.middlewares import error_middleware, request_id_middleware
+from storefront.common.middlewares import service_middleware
 
 
 async def database_ctx(app: web.Application) -> AsyncIterator[None]:
@@ -36,8 +35,8 @@ async def cache_ctx(app: web.Application) -> AsyncIterator[None]:
 
 def create_app(config: BackendConfig) -> web.Application:
     app = web.Application(
-        # Outermost first: every response carries a request id, and metrics see the final status.
-        middlewares=[request_id_middleware, metrics_middleware, error_middleware],
+        # Request id, metrics (of the final status) and JSON errors, in one layer.
+        middlewares=[service_middleware],
         client_max_size=config.max_body_bytes,
     )
     app[CONFIG] = config

@@ -6,10 +6,12 @@ import asyncio
 import json
 import uuid
 from collections.abc import Awaitable, Callable
+from functools import lru_cache
 from typing import Any
 
 import asyncpg
 from aiohttp import web
+from yarl import URL
 
 from storefront.backend import repository
 from storefront.backend.cache import CACHE
@@ -108,9 +110,18 @@ async def list_categories(request: web.Request) -> web.Response:
     return await _cached(request, key, repository.list_categories)
 
 
+# A listing's validated query is a pure function of its query string, and shoppers request the same few
+# listings over and over: the last ones are remembered (bounded: unusual queries only evict each other).
+# Invalid ones are not remembered (lru_cache keeps no exceptions) and get their 400 every time.
+@lru_cache(maxsize=1024)
+def _product_query(raw_query_string: str) -> tuple[ProductQuery, str]:
+    query = parse_mapping(ProductQuery, URL.build(query_string=raw_query_string, encoded=True).query)
+    return query, query.cache_key()
+
+
 async def list_products(request: web.Request) -> web.Response:
-    query = parse_mapping(ProductQuery, request.query)
-    key = request.app[CACHE].listing_key("products", query.cache_key())
+    query, query_key = _product_query(request.rel_url.raw_query_string)
+    key = request.app[CACHE].listing_key("products", query_key)
     return await _cached(request, key, lambda conn: repository.list_products(conn, query), listing=True)
 
 

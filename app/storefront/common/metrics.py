@@ -3,7 +3,6 @@ raw path, so that the number of series stays bounded whatever clients request.""
 
 from __future__ import annotations
 
-import time
 from functools import lru_cache
 from typing import Any
 
@@ -16,8 +15,6 @@ from prometheus_client import (
     Histogram,
     generate_latest,
 )
-
-from storefront.common.middlewares import Handler
 
 UNMATCHED_ROUTE = "<unmatched>"
 
@@ -50,22 +47,13 @@ def route_template(request: web.Request) -> str:
     return resource.canonical if resource is not None else UNMATCHED_ROUTE
 
 
-@web.middleware
-async def metrics_middleware(request: web.Request, handler: Handler) -> web.StreamResponse:
-    started = time.perf_counter()
-    status = 500  # what the client sees if the handler raises something no inner middleware answered
-    try:
-        response = await handler(request)
-        status = response.status
-        return response
-    except web.HTTPException as error:
-        status = error.status
-        raise
-    finally:
-        route = route_template(request)
-        method = request.method if request.method in _KNOWN_METHODS else "OTHER"
-        _request_counter(method, route, status).inc()
-        _request_timer(method, route).observe(time.perf_counter() - started)
+def observe_request(request: web.Request, status: int, seconds: float) -> None:
+    """Count one served request and its duration under its route template (the service middleware calls
+    this once per request, whatever the outcome)."""
+    route = route_template(request)
+    method = request.method if request.method in _KNOWN_METHODS else "OTHER"
+    _request_counter(method, route, status).inc()
+    _request_timer(method, route).observe(seconds)
 
 
 def metrics_handler(registry: CollectorRegistry = REGISTRY):

@@ -1,7 +1,11 @@
-"""Middlewares both services install, outermost first: request id, metrics, errors.
+"""The middleware both services install outermost: request id, metrics and errors, in one layer.
 
-`error_middleware` is the one place where exceptions become HTTP responses: domain errors and aiohttp's
-HTTP exceptions turn into the JSON error document, anything unexpected into a logged 500.
+Each middleware layer costs every request a coroutine and a call through functools.partial; on a cache hit
+three layers were a fifth of the request, so the three concerns share one. In order of nesting:
+- the request id (the caller's if acceptable, else a new one) is set for the logs and on the response;
+- the request is counted and timed under its route template, with the status the client finally sees;
+- this is the one place where exceptions become HTTP responses: domain errors and aiohttp's HTTP
+  exceptions turn into the JSON error document, anything unexpected into a logged 500.
 """
 
 from __future__ import annotations
@@ -9,6 +13,7 @@ from __future__ import annotations
 import logging
 import re
 import secrets
+import time
 from collections.abc import Awaitable, Callable
 from typing import Any
 
@@ -16,6 +21,7 @@ from aiohttp import web
 
 from storefront.common.errors import DomainError
 from storefront.common.logs import request_id_var
+from storefront.common.metrics import observe_request
 
 Handler = Callable[[web.Request], Awaitable[web.StreamResponse]]
 
@@ -54,38 +60,36 @@ def error_response(
 
 
 @web.middleware
-async def request_id_middleware(request: web.Request, handler: Handler) -> web.StreamResponse:
-    incoming = request.headers.get(REQUEST_ID_HEADER, "")
-    request_id = incoming if _ACCEPTABLE_REQUEST_ID.fullmatch(incoming) else secrets.token_hex(16)
+async def service_middleware(request: web.Request, handler: Handler) -> web.StreamResponse:
+    started = time.perf_counter()
+    request_id = request.headers.get(REQUEST_ID_HEADER)
+    if not request_id or not _ACCEPTABLE_REQUEST_ID.fullmatch(request_id):
+        request_id = secrets.token_hex(16)
     request[REQUEST_ID_KEY] = request_id
     token = request_id_var.set(request_id)
+    status = 500  # what the client sees if something escapes (the task cancelled as the client left)
     try:
         try:
             response = await handler(request)
+        except DomainError as error:
+            if error.status >= 500:
+                log.warning("%s: %s", error.code, error.message)
+            response = error_response(error.status, error.code, error.message, error.details)
         except web.HTTPException as error:
-            # Redirects and bare HTTP exceptions that no error middleware answered still carry the id.
-            error.headers[REQUEST_ID_HEADER] = request_id
-            raise
+            if error.status < 400:
+                # Redirects and 304 are answers, not errors; they still carry the id.
+                status = error.status
+                error.headers[REQUEST_ID_HEADER] = request_id
+                raise
+            headers = {name: error.headers[name] for name in _KEPT_HEADERS if name in error.headers}
+            code = _CODE_BY_STATUS.get(error.status, "http_error")
+            response = error_response(error.status, code, error.reason, headers=headers)
+        except Exception:
+            log.exception("unhandled error serving %s %s", request.method, request.path)
+            response = error_response(500, "internal_error", "The server failed to answer this request.")
+        status = response.status
         response.headers[REQUEST_ID_HEADER] = request_id
         return response
     finally:
+        observe_request(request, status, time.perf_counter() - started)
         request_id_var.reset(token)
-
-
-@web.middleware
-async def error_middleware(request: web.Request, handler: Handler) -> web.StreamResponse:
-    try:
-        return await handler(request)
-    except DomainError as error:
-        if error.status >= 500:
-            log.warning("%s: %s", error.code, error.message)
-        return error_response(error.status, error.code, error.message, error.details)
-    except web.HTTPException as error:
-        if error.status < 400:
-            raise  # redirects and 304 are answers, not errors
-        headers = {name: error.headers[name] for name in _KEPT_HEADERS if name in error.headers}
-        code = _CODE_BY_STATUS.get(error.status, "http_error")
-        return error_response(error.status, code, error.reason, headers=headers)
-    except Exception:
-        log.exception("unhandled error serving %s %s", request.method, request.path)
-        return error_response(500, "internal_error", "The server failed to answer this request.")

@@ -7,10 +7,15 @@ so the timeout stays below that.
 
 The event loop is uvloop's (libuv): its transports and scheduler are compiled, which is most of what a
 small aiohttp request costs once the application code is lean.
+
+Once the application has started, everything allocated so far (modules, pydantic and OpenAPI schemas,
+metric families, pools) is moved out of the garbage collector's sight with `gc.freeze()`: it lives as long
+as the process, and scanning it again in every full collection cost the API about a tenth of its CPU time.
 """
 
 from __future__ import annotations
 
+import gc
 import logging
 import os
 
@@ -25,11 +30,17 @@ SHUTDOWN_TIMEOUT_SECONDS = 20.0
 log = logging.getLogger(__name__)
 
 
+async def _freeze_startup_objects(app: web.Application) -> None:
+    gc.collect()
+    gc.freeze()
+
+
 def run(app: web.Application, host: str, port: int, *, access_log: bool | None = None) -> None:
     """Serve `app` until SIGTERM/SIGINT. The access log (one JSON line per request) follows ACCESS_LOG
     (default true) unless `access_log` says otherwise; the load balancer may log requests already."""
     if access_log is None:
         access_log = env_bool(os.environ, "ACCESS_LOG", True)
+    app.on_startup.append(_freeze_startup_objects)  # after the resources the app opens on startup
     log.info("listening on http://%s:%d", host, port, extra={"host": host, "port": port})
     web.run_app(
         app,

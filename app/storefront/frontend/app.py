@@ -6,8 +6,7 @@ import aiohttp_jinja2
 import jinja2
 from aiohttp import web
 
-from storefront.common.metrics import metrics_middleware
-from storefront.common.middlewares import error_middleware, request_id_middleware
+from storefront.common.middlewares import service_middleware
 
 from .backend_client import backend_session_context
 from .config import FrontendConfig
@@ -19,9 +18,7 @@ from .templating import template_filters, template_globals
 
 
 def create_app(config: FrontendConfig) -> web.Application:
-    app = web.Application(
-        middlewares=[request_id_middleware, metrics_middleware, error_middleware, page_error_middleware]
-    )
+    app = web.Application(middlewares=[service_middleware, page_error_middleware])
     app[CONFIG_KEY] = config
     app[STATIC_KEY] = StaticManifest.build(config.static_dir)
     environment = aiohttp_jinja2.setup(

@@ -1,6 +1,6 @@
 """Frontend-only middlewares: HTML error pages for the pages, and the cache policy of HTML.
 
-They sit inside the shared ones (request id, metrics, JSON errors), so an error on a page becomes a page
+They sit inside the shared one (request id, metrics, JSON errors), so an error on a page becomes a page
 while the proxy's /api answers and anything unexpected still get the JSON treatment.
 """
 

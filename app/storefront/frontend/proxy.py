@@ -31,16 +31,19 @@ HOP_BY_HOP = frozenset(
 )
 # Host is the backend's, and each side frames the body anew (aiohttp sets Content-Length or chunks).
 REFRAMED = frozenset({"host", "content-length"})
+# Never passed on, in either direction; computed once, not per request.
+NOT_FORWARDED = HOP_BY_HOP | REFRAMED
 CHUNK_SIZE = 64 * 1024
 
 
-def end_to_end_headers(headers: CIMultiDictProxy[str], drop: frozenset[str] = REFRAMED) -> CIMultiDict[str]:
+def end_to_end_headers(headers: CIMultiDictProxy[str]) -> CIMultiDict[str]:
     """A copy of ``headers`` without hop-by-hop ones, including any the Connection header names."""
-    named_by_connection = {
-        token.strip().lower() for value in headers.getall("Connection", ()) for token in value.split(",")
-    }
-    excluded = HOP_BY_HOP | named_by_connection | drop
-    return CIMultiDict((name, value) for name, value in headers.items() if name.lower() not in excluded)
+    excluded = NOT_FORWARDED
+    if "Connection" in headers:
+        excluded = excluded.union(
+            token.strip().lower() for value in headers.getall("Connection") for token in value.split(",")
+        )
+    return CIMultiDict([(name, value) for name, value in headers.items() if name.lower() not in excluded])
 
 
 def upstream_request_headers(request: web.Request) -> CIMultiDict[str]:

@@ -5,7 +5,9 @@ The targets, each loaded the same way in the same run:
   HIT       GET /api/v1/products?per_page=20 (5.6 KB) from the backend, answered from Redis;
   MISS      the same with CACHE_ENABLED=false, answered from PostgreSQL;
   proxy     the same through the frontend's /api proxy (to the caching backend);
-and, for scale, the cache hit with the JSON access log on, and a bare handler returning the same 5.6 KB.
+and, for scale, the cache hit with the JSON access log on, a bare handler returning the same 5.6 KB, and a
+bare aiohttp proxy of the cache hit (one ClientSession, read and return the bytes: no middleware, no header
+handling), the floor any aiohttp proxy of this backend stands on.
 The services run as in production (`python -m storefront.<service> serve`) on their own database, created
 and dropped here, with ACCESS_LOG=false because the baseline logs nothing either; the baseline runs on the
 same runner and event loop (uvloop) as the services.
@@ -19,21 +21,23 @@ import os
 import re
 import shutil
 import signal
-import socket
 import subprocess
 import sys
 import tempfile
-import time
 import uuid
 from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass
 from pathlib import Path
-from urllib.error import URLError
 from urllib.request import urlopen
 
-import psycopg
-import redis
-from psycopg import sql
+if not __package__:
+    # Run as a file (`make bench-app`), sys.path starts at tests/app/backend; the repository root makes
+    # `tests.*` importable, as it is under `python -m tests.app.backend.bench`.
+    sys.path.insert(0, str(Path(__file__).resolve().parents[3]))
+
+from tests.support.net import free_port, wait_for_http
+from tests.support.postgres import scratch_database
+from tests.support.redis_keys import delete_keys_with_prefix
 
 APP_DIR = Path(__file__).resolve().parents[3] / "app"
 ADMIN_URL = os.environ.get("BENCH_DATABASE_ADMIN_URL", "postgresql://postgres@127.0.0.1:5432/postgres")
@@ -51,20 +55,15 @@ class Result:
     p99_ms: float
 
 
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
-
-
 def baseline_server(port: int, same_body_from: str) -> None:
     """The baseline: aiohttp with one JSON handler, no middleware, no access log. For scale, a second
-    handler returns the products page itself (the bytes, read once), as the cache hit does.
+    handler returns the products page itself (the bytes, read once), as the cache hit does, and a third
+    proxies every request to that page with the frontend's session settings.
 
-    It runs on the services' own runner (`storefront.common.runner.run`: same event loop, same server settings),
-    so the ratios measure the application, not a difference in how the servers are run."""
+    It runs on the services' own runner (`storefront.common.runner.run`: same event loop, same server
+    settings), so the ratios measure the application, not a difference in how the servers are run."""
+    import aiohttp
     from aiohttp import web
-
     from storefront.common.runner import run
 
     with urlopen(same_body_from) as response:  # noqa: S310 (loopback http)
@@ -76,23 +75,26 @@ def baseline_server(port: int, same_body_from: str) -> None:
     async def same_body(request: web.Request) -> web.Response:
         return web.Response(body=products_page, content_type="application/json")
 
+    session_key = web.AppKey("session", aiohttp.ClientSession)
+
+    async def session_ctx(app: web.Application):
+        async with aiohttp.ClientSession(
+            auto_decompress=False, cookie_jar=aiohttp.DummyCookieJar()
+        ) as session:
+            app[session_key] = session
+            yield
+
+    async def bare_proxy(request: web.Request) -> web.Response:
+        async with request.app[session_key].get(same_body_from) as upstream:
+            body = await upstream.read()
+        return web.Response(body=body, status=upstream.status, content_type="application/json")
+
     app = web.Application()
+    app.cleanup_ctx.append(session_ctx)
     app.router.add_get("/", handler)
     app.router.add_get("/same-body", same_body)
+    app.router.add_get("/bare-proxy", bare_proxy)
     run(app, "127.0.0.1", port, access_log=False)
-
-
-@contextmanager
-def bench_database():
-    name = f"storefront_bench_{os.getpid()}"
-    with psycopg.connect(ADMIN_URL, autocommit=True) as admin:
-        admin.execute(sql.SQL("DROP DATABASE IF EXISTS {}").format(sql.Identifier(name)))
-        admin.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name)))
-    try:
-        yield ADMIN_URL.rsplit("/", 1)[0] + f"/{name}"
-    finally:
-        with psycopg.connect(ADMIN_URL, autocommit=True) as admin:
-            admin.execute(sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(name)))
 
 
 @contextmanager
@@ -101,13 +103,7 @@ def bench_key_prefix():
     try:
         yield prefix
     finally:
-        client = redis.Redis.from_url(REDIS_URL)
-        try:
-            keys = list(client.scan_iter(match=f"{prefix}*", count=500))
-            if keys:
-                client.delete(*keys)
-        finally:
-            client.close()
+        delete_keys_with_prefix(REDIS_URL, prefix)
 
 
 @contextmanager
@@ -123,15 +119,7 @@ def service(command: list[str], env: dict[str, str], log_dir: Path, name: str):
             stderr=subprocess.STDOUT,
         )
     try:
-        while True:
-            if process.poll() is not None:
-                raise SystemExit(f"{name} exited with {process.returncode}:\n{log_path.read_text()}")
-            try:
-                with urlopen(url + "/healthz") as response:  # noqa: S310 (loopback http)
-                    if response.status == 200:
-                        break
-            except (URLError, ConnectionError):
-                time.sleep(0.1)
+        wait_for_http(url + "/healthz", process, name, log_path)
         yield url
     finally:
         process.send_signal(signal.SIGTERM)
@@ -206,7 +194,7 @@ def main() -> None:
     python = sys.executable
     with ExitStack() as stack:
         log_dir = Path(stack.enter_context(tempfile.TemporaryDirectory(prefix="bench-app-")))
-        database_url = stack.enter_context(bench_database())
+        database_url = stack.enter_context(scratch_database(ADMIN_URL, f"storefront_bench_{os.getpid()}"))
         env |= {
             "DATABASE_URL": database_url,
             "REDIS_URL": REDIS_URL,
@@ -228,14 +216,7 @@ def main() -> None:
         stack.callback(baseline.wait)
         stack.callback(baseline.send_signal, signal.SIGTERM)
         baseline_url = f"http://127.0.0.1:{baseline_port}/"
-        while True:
-            if baseline.poll() is not None:
-                raise SystemExit(f"the baseline server exited with {baseline.returncode}")
-            try:
-                check_response(baseline_url, None)
-                break
-            except (URLError, ConnectionError):
-                time.sleep(0.1)
+        wait_for_http(baseline_url, baseline, "the baseline server")
 
         uncached = stack.enter_context(
             service(backend_cmd, env | {"CACHE_ENABLED": "false"}, log_dir, "backend-uncached")
@@ -256,6 +237,7 @@ def main() -> None:
         check_response(uncached + PRODUCTS_PATH, "MISS")
         check_response(frontend + PRODUCTS_PATH, "HIT")
         check_response(logged + PRODUCTS_PATH, "HIT")
+        check_response(baseline_url + "bare-proxy", None)
 
         targets = {
             "baseline (bare aiohttp JSON)": baseline_url,
@@ -264,6 +246,7 @@ def main() -> None:
             "via frontend proxy (HIT)": frontend + PRODUCTS_PATH,
             "HIT with ACCESS_LOG=true": logged + PRODUCTS_PATH,
             "bare aiohttp, products page bytes": baseline_url + "same-body",
+            "bare aiohttp proxy of the HIT": baseline_url + "bare-proxy",
         }
         results = measure(targets, args.rounds, args.seconds, args.connections)
 

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import asyncio
 import dataclasses
-import socket
 import subprocess
 import time
 from collections.abc import Iterator
@@ -16,6 +15,8 @@ from aiohttp.test_utils import TestClient
 from prometheus_client import REGISTRY
 from storefront.backend.app import create_app
 from storefront.backend.config import BackendConfig
+
+from tests.support.net import free_port
 
 from .conftest import API, CHECKOUT_BODY, MakeProduct, add_to_cart, new_cart, through_proxy
 from .tcp_proxy import TcpProxy
@@ -143,9 +144,7 @@ async def test_concurrent_lookups_of_an_unknown_product_all_get_404(api: TestCli
 @pytest.fixture
 def redis_with_password(tmp_path) -> Iterator[str]:
     """A private redis-server that requires AUTH (as ElastiCache with an auth token does)."""
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port = probe.getsockname()[1]
+    port = free_port()
     server = subprocess.Popen(
         [
             "redis-server",

@@ -5,27 +5,19 @@ from __future__ import annotations
 
 import json
 import os
-import socket
 import subprocess
 import sys
-import time
 from collections.abc import Iterator
 from pathlib import Path
-from urllib.error import URLError
-from urllib.request import urlopen
 
 import pytest
 import schemathesis
 from hypothesis import HealthCheck, settings
 from schemathesis.specs.openapi.checks import positive_data_acceptance
 
+from tests.support.net import free_port, wait_for_http
+
 APP_DIR = Path(__file__).resolve().parents[3] / "app"
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
 
 
 @pytest.fixture(scope="module")
@@ -52,15 +44,7 @@ def backend_url(
         )
     url = f"http://127.0.0.1:{port}"
     try:
-        while True:
-            if process.poll() is not None:
-                pytest.fail(f"backend exited with {process.returncode}:\n{log_path.read_text()}")
-            try:
-                with urlopen(f"{url}/healthz") as response:  # noqa: S310 (a fixed http URL)
-                    if response.status == 200:
-                        break
-            except (URLError, ConnectionError):
-                time.sleep(0.1)
+        wait_for_http(f"{url}/healthz", process, "backend", log_path)
         yield url
     finally:
         process.terminate()

@@ -69,6 +69,18 @@ async def test_bad_product_queries_are_400(api: TestClient, params: dict[str, st
     assert (await error_of(response))["code"] == "invalid_input"
 
 
+async def test_remembered_product_queries_are_validated_every_time(api: TestClient) -> None:
+    """The views remember validated listing queries by query string: a refused one stays refused, and a
+    remembered one still answers the parameters it was given."""
+    for _ in range(2):
+        refused = await api.get(f"{API}/products?per_page=0")
+        assert refused.status == 400
+        assert "per_page" in (await error_of(refused))["message"]
+    for _ in range(2):
+        page = await (await api.get(f"{API}/products?per_page=3&page=2")).json()
+        assert (page["page"], page["per_page"], len(page["items"])) == (2, 3, 3)
+
+
 async def test_oversized_body_is_413(api: TestClient) -> None:
     padding = "x" * (100 * 1024)
     response = await api.post(

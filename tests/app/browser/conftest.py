@@ -7,33 +7,24 @@ DATABASE_ADMIN_URL and BROWSER_TEST_REDIS_URL point elsewhere.
 
 from __future__ import annotations
 
-import asyncio
 import os
-import socket
 import subprocess
 import sys
-import time
 import uuid
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from urllib.error import URLError
-from urllib.request import urlopen
 
-import asyncpg
 import pytest
 import redis
+
+from tests.support.net import free_port, wait_for_http
+from tests.support.postgres import scratch_database
 
 APP_DIR = Path(__file__).resolve().parents[3] / "app"
 ADMIN_URL = os.environ.get("DATABASE_ADMIN_URL", "postgresql://postgres@127.0.0.1:5432/postgres")
 # Database 13 is this test's own, so flushing it cannot touch another suite's keys.
 REDIS_URL = os.environ.get("BROWSER_TEST_REDIS_URL", "redis://127.0.0.1:6379/13")
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
 
 
 def service_env(**variables: str) -> dict[str, str]:
@@ -57,19 +48,6 @@ class Service:
     url: str
     log_path: Path
 
-    def wait_until_healthy(self) -> None:
-        """Poll /healthz until it answers; a process that exits instead fails the test with its log."""
-        while True:
-            if self.process.poll() is not None:
-                log = self.log_path.read_text()
-                pytest.fail(f"{self.name} exited with {self.process.returncode}:\n{log}")
-            try:
-                with urlopen(f"{self.url}/healthz") as response:  # noqa: S310 (a fixed http URL)
-                    if response.status == 200:
-                        return
-            except (URLError, ConnectionError):
-                time.sleep(0.1)
-
     def stop(self) -> None:
         """SIGTERM, as Kubernetes does, then wait for the graceful shutdown."""
         self.process.terminate()
@@ -88,37 +66,17 @@ def start_service(name: str, env: dict[str, str], log_dir: Path) -> Service:
         )
     service = Service(name, process, f"http://127.0.0.1:{port}", log_path)
     try:
-        service.wait_until_healthy()
+        wait_for_http(f"{service.url}/healthz", process, name, log_path)
     except BaseException:
         service.stop()
         raise
     return service
 
 
-async def _create_database(name: str) -> None:
-    connection = await asyncpg.connect(ADMIN_URL)
-    try:
-        await connection.execute(f'CREATE DATABASE "{name}"')
-    finally:
-        await connection.close()
-
-
-async def _drop_database(name: str) -> None:
-    connection = await asyncpg.connect(ADMIN_URL)
-    try:
-        await connection.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-    finally:
-        await connection.close()
-
-
 @pytest.fixture(scope="session")
 def database_url() -> Iterator[str]:
-    name = f"storefront_browser_{uuid.uuid4().hex[:12]}"
-    asyncio.run(_create_database(name))
-    try:
-        yield ADMIN_URL.rsplit("/", 1)[0] + f"/{name}"
-    finally:
-        asyncio.run(_drop_database(name))
+    with scratch_database(ADMIN_URL, f"storefront_browser_{uuid.uuid4().hex[:12]}") as url:
+        yield url
 
 
 @pytest.fixture(scope="session")

@@ -8,12 +8,13 @@ error from that task instead of the validation message checked here.
 
 import json
 import os
-import socket
 import subprocess
 import sys
 from pathlib import Path
 
 import pytest
+
+from tests.support.net import free_port
 
 REPOSITORY_ROOT = Path(__file__).resolve().parents[3]
 PLAYBOOK_BIN = Path(sys.executable).parent / "ansible-playbook"
@@ -24,9 +25,7 @@ VALID_GITHUB_OIDC_VARS = {"github_oidc_repositories": ["ecommerce-demo/platform"
 @pytest.fixture(scope="module")
 def closed_port():
     """A local port nobody listens on (bound, read, released)."""
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
+    return free_port()
 
 
 def run_role(tmp_path, closed_port, role, role_vars):

@@ -6,30 +6,18 @@ AWS's refusal to enable point-in-time recovery on a table created moments ago
 (ContinuousBackupsUnavailableException), which moto never gives, is played by a botocore Stubber.
 """
 
-import json
 from unittest import mock
 
 import boto3
 import pytest
-from ansible.module_utils.testing import patch_module_args
 from ansible_collections.ecommerce_demo.platform.plugins.modules import (
     dynamodb_table_settings as settings_module,
 )
-from botocore.stub import Stubber
 from moto import mock_aws
 
 REGION = "us-east-1"
-CONNECTION = {"region": REGION, "access_key": "testing", "secret_key": "testing"}
 TABLE = "terraform-locks"
 TABLE_ARN = f"arn:aws:dynamodb:{REGION}:123456789012:table/{TABLE}"
-
-
-def run(capsys, check_mode=False, diff=False, **args):
-    """Run the module's main() with these arguments; return its JSON result."""
-    module_args = {**CONNECTION, **args, "_ansible_check_mode": check_mode, "_ansible_diff": diff}
-    with patch_module_args(module_args), pytest.raises(SystemExit):
-        settings_module.main()
-    return json.loads(capsys.readouterr().out)
 
 
 @pytest.fixture
@@ -59,8 +47,10 @@ def deletion_protected(dynamodb):
 # --- against moto ----------------------------------------------------------------------------------
 
 
-def test_enable_then_no_change(dynamodb, capsys):
-    enabled = run(capsys, diff=True, name=TABLE, point_in_time_recovery=True, deletion_protection=True)
+def test_enable_then_no_change(dynamodb, run_module):
+    enabled = run_module(
+        settings_module, diff=True, name=TABLE, point_in_time_recovery=True, deletion_protection=True
+    )
     assert enabled["changed"] is True
     assert enabled["table_name"] == TABLE
     assert enabled["table_arn"] == TABLE_ARN
@@ -73,15 +63,20 @@ def test_enable_then_no_change(dynamodb, capsys):
     assert pitr_enabled(dynamodb)
     assert deletion_protected(dynamodb)
 
-    again = run(capsys, name=TABLE, point_in_time_recovery=True, deletion_protection=True)
+    again = run_module(settings_module, name=TABLE, point_in_time_recovery=True, deletion_protection=True)
     assert again["changed"] is False
     assert again["point_in_time_recovery"] is True
     assert again["deletion_protection"] is True
 
 
-def test_check_mode_predicts_and_changes_nothing(dynamodb, capsys):
-    predicted = run(
-        capsys, check_mode=True, diff=True, name=TABLE, point_in_time_recovery=True, deletion_protection=True
+def test_check_mode_predicts_and_changes_nothing(dynamodb, run_module):
+    predicted = run_module(
+        settings_module,
+        check_mode=True,
+        diff=True,
+        name=TABLE,
+        point_in_time_recovery=True,
+        deletion_protection=True,
     )
     assert predicted["changed"] is True
     assert predicted["point_in_time_recovery"] is True
@@ -91,27 +86,27 @@ def test_check_mode_predicts_and_changes_nothing(dynamodb, capsys):
     assert not deletion_protected(dynamodb)
 
 
-def test_only_given_settings_are_managed(dynamodb, capsys):
+def test_only_given_settings_are_managed(dynamodb, run_module):
     dynamodb.update_table(TableName=TABLE, DeletionProtectionEnabled=True)
 
-    result = run(capsys, name=TABLE, point_in_time_recovery=True)
+    result = run_module(settings_module, name=TABLE, point_in_time_recovery=True)
     assert result["changed"] is True
     assert result["deletion_protection"] is True
     assert deletion_protected(dynamodb)
 
-    read_only = run(capsys, name=TABLE)
+    read_only = run_module(settings_module, name=TABLE)
     assert read_only["changed"] is False
     assert read_only["point_in_time_recovery"] is True
     assert read_only["deletion_protection"] is True
 
 
-def test_turning_deletion_protection_off_allows_deleting_the_table(dynamodb, capsys):
+def test_turning_deletion_protection_off_allows_deleting_the_table(dynamodb, run_module):
     dynamodb.update_table(TableName=TABLE, DeletionProtectionEnabled=True)
     dynamodb.update_continuous_backups(
         TableName=TABLE, PointInTimeRecoverySpecification={"PointInTimeRecoveryEnabled": True}
     )
 
-    result = run(capsys, name=TABLE, deletion_protection=False, point_in_time_recovery=False)
+    result = run_module(settings_module, name=TABLE, deletion_protection=False, point_in_time_recovery=False)
     assert result["changed"] is True
     assert result["deletion_protection"] is False
     assert result["point_in_time_recovery"] is False
@@ -119,9 +114,11 @@ def test_turning_deletion_protection_off_allows_deleting_the_table(dynamodb, cap
     dynamodb.delete_table(TableName=TABLE)
 
 
-def test_missing_table_fails_with_its_name(dynamodb, capsys):
+def test_missing_table_fails_with_its_name(dynamodb, run_module):
     for check_mode in (False, True):
-        result = run(capsys, check_mode=check_mode, name="no-such-table", point_in_time_recovery=True)
+        result = run_module(
+            settings_module, check_mode=check_mode, name="no-such-table", point_in_time_recovery=True
+        )
         assert result["failed"] is True
         assert "DynamoDB table no-such-table does not exist" in result["msg"]
 
@@ -130,20 +127,11 @@ def test_missing_table_fails_with_its_name(dynamodb, capsys):
 
 
 @pytest.fixture
-def stubbed_dynamodb():
-    client = boto3.client(
-        "dynamodb", region_name=REGION, aws_access_key_id="testing", aws_secret_access_key="testing"
-    )
-    with (
-        Stubber(client) as stubber,
-        mock.patch(
-            "ansible_collections.amazon.aws.plugins.module_utils.modules.boto3_conn", return_value=client
-        ),
-        # The retries back off with time.sleep; the test needs their order, not their pauses.
-        mock.patch("ansible_collections.amazon.aws.plugins.module_utils.cloud.time.sleep") as sleep,
-    ):
+def stubbed_dynamodb(stubbed_client):
+    stubber = stubbed_client("dynamodb")
+    # The retries back off with time.sleep; the test needs their order, not their pauses.
+    with mock.patch("ansible_collections.amazon.aws.plugins.module_utils.cloud.time.sleep") as sleep:
         yield stubber, sleep
-        stubber.assert_no_pending_responses()
 
 
 def expect_read(stubber, pitr):
@@ -166,7 +154,7 @@ def expect_read(stubber, pitr):
     )
 
 
-def test_pitr_update_is_retried_while_backups_are_unavailable(stubbed_dynamodb, capsys):
+def test_pitr_update_is_retried_while_backups_are_unavailable(stubbed_dynamodb, run_module):
     stubber, sleep = stubbed_dynamodb
     expect_read(stubber, pitr=False)
     update_request = {
@@ -187,16 +175,18 @@ def test_pitr_update_is_retried_while_backups_are_unavailable(stubbed_dynamodb, 
     )
     expect_read(stubber, pitr=True)
 
-    result = run(capsys, name=TABLE, point_in_time_recovery=True)
+    result = run_module(settings_module, name=TABLE, point_in_time_recovery=True)
     assert result["changed"] is True
     assert result["point_in_time_recovery"] is True
     assert sleep.call_count == 2
 
 
-def test_check_mode_makes_no_changing_call(stubbed_dynamodb, capsys):
+def test_check_mode_makes_no_changing_call(stubbed_dynamodb, run_module):
     # The Stubber fails on any call not queued: only the two reads are.
     stubber, _ = stubbed_dynamodb
     expect_read(stubber, pitr=False)
-    result = run(capsys, check_mode=True, name=TABLE, point_in_time_recovery=True, deletion_protection=True)
+    result = run_module(
+        settings_module, check_mode=True, name=TABLE, point_in_time_recovery=True, deletion_protection=True
+    )
     assert result["changed"] is True
     assert result["point_in_time_recovery"] is True

@@ -7,19 +7,15 @@ Stubber that expects the exact requests AWS documents.
 """
 
 import datetime
-import json
 from unittest import mock
 
 import boto3
 import pytest
-from ansible.module_utils.testing import patch_module_args
 from ansible_collections.ecommerce_demo.platform.plugins.modules import iam_oidc_provider as provider_module
 from ansible_collections.ecommerce_demo.platform.plugins.modules import iam_oidc_provider_info as info_module
-from botocore.stub import Stubber
 from moto import mock_aws
 
 REGION = "us-east-1"
-CONNECTION = {"region": REGION, "access_key": "testing", "secret_key": "testing"}
 GITHUB_URL = "https://token.actions.githubusercontent.com"
 GITHUB = "token.actions.githubusercontent.com"
 MOTO_ACCOUNT = "123456789012"
@@ -27,14 +23,6 @@ GITHUB_ARN = f"arn:aws:iam::{MOTO_ACCOUNT}:oidc-provider/{GITHUB}"
 THUMBPRINT_A = "6938fd4d98bab03faadb97b34396831e3780aea1"
 THUMBPRINT_B = "1c58a3a8518e8759bf075b76b750d4f2df264fcd"
 TAGS = {"Project": "ecommerce-demo", "ManagedBy": "ansible"}
-
-
-def run(module, capsys, check_mode=False, diff=False, **args):
-    """Run a module's main() with these arguments; return its JSON result."""
-    module_args = {**CONNECTION, **args, "_ansible_check_mode": check_mode, "_ansible_diff": diff}
-    with patch_module_args(module_args), pytest.raises(SystemExit):
-        module.main()
-    return json.loads(capsys.readouterr().out)
 
 
 @pytest.fixture
@@ -49,8 +37,8 @@ def provider_count(iam):
     return len(iam.list_open_id_connect_providers()["OpenIDConnectProviderList"])
 
 
-def test_create_then_no_change(iam, capsys):
-    created = run(provider_module, capsys, url=GITHUB_URL, client_id_list=["sts.amazonaws.com"], tags=TAGS)
+def test_create_then_no_change(iam, run_module):
+    created = run_module(provider_module, url=GITHUB_URL, client_id_list=["sts.amazonaws.com"], tags=TAGS)
     assert created["changed"] is True
     provider = created["iam_oidc_provider"]
     assert provider["arn"] == GITHUB_ARN
@@ -59,18 +47,15 @@ def test_create_then_no_change(iam, capsys):
     assert provider["tags"] == TAGS
     assert datetime.datetime.fromisoformat(provider["create_date"])
 
-    again = run(
-        provider_module, capsys, url=GITHUB_URL + "/", client_id_list=["sts.amazonaws.com"], tags=TAGS
-    )
+    again = run_module(provider_module, url=GITHUB_URL + "/", client_id_list=["sts.amazonaws.com"], tags=TAGS)
     assert again["changed"] is False
     assert again["iam_oidc_provider"] == provider
     assert provider_count(iam) == 1
 
 
-def test_create_in_check_mode_predicts_and_creates_nothing(iam, capsys):
-    result = run(
+def test_create_in_check_mode_predicts_and_creates_nothing(iam, run_module):
+    result = run_module(
         provider_module,
-        capsys,
         check_mode=True,
         diff=True,
         url=GITHUB_URL,
@@ -90,19 +75,19 @@ def test_create_in_check_mode_predicts_and_creates_nothing(iam, capsys):
     assert provider_count(iam) == 0
 
 
-def test_create_with_pinned_thumbprints(iam, capsys):
-    pinned = run(provider_module, capsys, url="https://pinned.example.com", thumbprint_list=[THUMBPRINT_A])
+def test_create_with_pinned_thumbprints(iam, run_module):
+    pinned = run_module(provider_module, url="https://pinned.example.com", thumbprint_list=[THUMBPRINT_A])
     assert pinned["changed"] is True
     assert pinned["iam_oidc_provider"]["thumbprint_list"] == [THUMBPRINT_A]
     assert (
-        run(provider_module, capsys, url="https://pinned.example.com", thumbprint_list=[THUMBPRINT_A])[
+        run_module(provider_module, url="https://pinned.example.com", thumbprint_list=[THUMBPRINT_A])[
             "changed"
         ]
         is False
     )
 
 
-def test_update_tags_and_thumbprints_with_check_mode_twin(iam, capsys):
+def test_update_tags_and_thumbprints_with_check_mode_twin(iam, run_module):
     iam.create_open_id_connect_provider(
         Url=GITHUB_URL,
         ClientIDList=["sts.amazonaws.com"],
@@ -111,7 +96,7 @@ def test_update_tags_and_thumbprints_with_check_mode_twin(iam, capsys):
     )
     wanted = dict(url=GITHUB_URL, thumbprint_list=[THUMBPRINT_B], tags=TAGS)
 
-    predicted = run(provider_module, capsys, check_mode=True, diff=True, **wanted)
+    predicted = run_module(provider_module, check_mode=True, diff=True, **wanted)
     assert predicted["changed"] is True
     assert predicted["diff"]["before"]["tags"] == {"Project": "old", "Stale": "x"}
     assert predicted["diff"]["after"]["tags"] == {"ManagedBy": "ansible", "Project": "ecommerce-demo"}
@@ -120,7 +105,7 @@ def test_update_tags_and_thumbprints_with_check_mode_twin(iam, capsys):
     assert untouched["ThumbprintList"] == [THUMBPRINT_A]
     assert {t["Key"] for t in untouched["Tags"]} == {"Project", "Stale"}
 
-    updated = run(provider_module, capsys, diff=True, **wanted)
+    updated = run_module(provider_module, diff=True, **wanted)
     assert updated["changed"] is True
     assert updated["iam_oidc_provider"]["thumbprint_list"] == [THUMBPRINT_B]
     assert updated["iam_oidc_provider"]["tags"] == TAGS
@@ -128,42 +113,40 @@ def test_update_tags_and_thumbprints_with_check_mode_twin(iam, capsys):
     # Client ids were not asked for, so they are left alone.
     assert updated["iam_oidc_provider"]["client_id_list"] == ["sts.amazonaws.com"]
 
-    assert run(provider_module, capsys, **wanted)["changed"] is False
+    assert run_module(provider_module, **wanted)["changed"] is False
     # Letter case of a thumbprint carries no meaning.
     assert (
-        run(provider_module, capsys, url=GITHUB_URL, thumbprint_list=[THUMBPRINT_B.upper()])["changed"]
+        run_module(provider_module, url=GITHUB_URL, thumbprint_list=[THUMBPRINT_B.upper()])["changed"]
         is False
     )
 
 
-def test_tags_are_only_added_without_purge(iam, capsys):
+def test_tags_are_only_added_without_purge(iam, run_module):
     iam.create_open_id_connect_provider(Url=GITHUB_URL, Tags=[{"Key": "Owner", "Value": "platform"}])
-    result = run(
-        provider_module, capsys, url=GITHUB_URL, tags={"Project": "ecommerce-demo"}, purge_tags=False
-    )
+    result = run_module(provider_module, url=GITHUB_URL, tags={"Project": "ecommerce-demo"}, purge_tags=False)
     assert result["changed"] is True
     assert result["iam_oidc_provider"]["tags"] == {"Owner": "platform", "Project": "ecommerce-demo"}
 
 
-def test_empty_thumbprint_list_leaves_existing_thumbprints(iam, capsys):
+def test_empty_thumbprint_list_leaves_existing_thumbprints(iam, run_module):
     iam.create_open_id_connect_provider(Url=GITHUB_URL, ThumbprintList=[THUMBPRINT_A])
-    result = run(provider_module, capsys, url=GITHUB_URL, thumbprint_list=[])
+    result = run_module(provider_module, url=GITHUB_URL, thumbprint_list=[])
     assert result["changed"] is False
     assert result["iam_oidc_provider"]["thumbprint_list"] == [THUMBPRINT_A]
 
 
-def test_absent_deletes_once_with_check_mode_twin(iam, capsys):
+def test_absent_deletes_once_with_check_mode_twin(iam, run_module):
     iam.create_open_id_connect_provider(Url=GITHUB_URL, ClientIDList=["sts.amazonaws.com"])
 
-    predicted = run(provider_module, capsys, check_mode=True, diff=True, url=GITHUB_URL, state="absent")
+    predicted = run_module(provider_module, check_mode=True, diff=True, url=GITHUB_URL, state="absent")
     assert predicted["changed"] is True
     assert predicted["diff"]["before"]["client_id_list"] == ["sts.amazonaws.com"]
     assert predicted["diff"]["after"] == {}
     assert provider_count(iam) == 1
 
-    assert run(provider_module, capsys, url=GITHUB_URL, state="absent")["changed"] is True
+    assert run_module(provider_module, url=GITHUB_URL, state="absent")["changed"] is True
     assert provider_count(iam) == 0
-    assert run(provider_module, capsys, url=GITHUB_URL, state="absent")["changed"] is False
+    assert run_module(provider_module, url=GITHUB_URL, state="absent")["changed"] is False
 
 
 @pytest.mark.parametrize(
@@ -174,38 +157,38 @@ def test_absent_deletes_once_with_check_mode_twin(iam, capsys):
         ({"url": GITHUB_URL, "thumbprint_list": [THUMBPRINT_A] * 6}, "at most 5"),
     ],
 )
-def test_invalid_arguments_fail_before_any_aws_call(capsys, args, message):
+def test_invalid_arguments_fail_before_any_aws_call(run_module, args, message):
     with mock.patch(
         "ansible_collections.amazon.aws.plugins.module_utils.modules.boto3_conn",
         side_effect=AssertionError("no AWS client may be created"),
     ):
-        result = run(provider_module, capsys, **args)
+        result = run_module(provider_module, **args)
     assert result["failed"] is True
     assert message in result["msg"]
 
 
-def test_info_by_url_arn_and_all(iam, capsys):
+def test_info_by_url_arn_and_all(iam, run_module):
     iam.create_open_id_connect_provider(Url=GITHUB_URL, ClientIDList=["sts.amazonaws.com"], Tags=[])
     iam.create_open_id_connect_provider(Url="https://gitlab.com", ClientIDList=["https://gitlab.com"])
 
-    by_url = run(info_module, capsys, url=GITHUB)
+    by_url = run_module(info_module, url=GITHUB)
     assert by_url["changed"] is False
     assert [p["arn"] for p in by_url["iam_oidc_providers"]] == [GITHUB_ARN]
     assert by_url["iam_oidc_providers"][0]["client_id_list"] == ["sts.amazonaws.com"]
 
-    by_arn = run(info_module, capsys, arn=GITHUB_ARN)
+    by_arn = run_module(info_module, arn=GITHUB_ARN)
     assert by_arn["iam_oidc_providers"] == by_url["iam_oidc_providers"]
 
-    everything = run(info_module, capsys)
+    everything = run_module(info_module)
     assert sorted(p["url"] for p in everything["iam_oidc_providers"]) == ["gitlab.com", GITHUB]
 
-    assert run(info_module, capsys, url="https://missing.example.com")["iam_oidc_providers"] == []
+    assert run_module(info_module, url="https://missing.example.com")["iam_oidc_providers"] == []
     missing_arn = f"arn:aws:iam::{MOTO_ACCOUNT}:oidc-provider/missing.example.com"
-    assert run(info_module, capsys, arn=missing_arn)["iam_oidc_providers"] == []
+    assert run_module(info_module, arn=missing_arn)["iam_oidc_providers"] == []
 
 
-def test_info_rejects_arn_and_url_together(capsys):
-    result = run(info_module, capsys, url=GITHUB_URL, arn=GITHUB_ARN)
+def test_info_rejects_arn_and_url_together(run_module):
+    result = run_module(info_module, url=GITHUB_URL, arn=GITHUB_ARN)
     assert result["failed"] is True
     assert "mutually exclusive" in result["msg"]
 
@@ -214,18 +197,8 @@ def test_info_rejects_arn_and_url_together(capsys):
 
 
 @pytest.fixture
-def stubbed_iam():
-    client = boto3.client(
-        "iam", region_name=REGION, aws_access_key_id="testing", aws_secret_access_key="testing"
-    )
-    with (
-        Stubber(client) as stubber,
-        mock.patch(
-            "ansible_collections.amazon.aws.plugins.module_utils.modules.boto3_conn", return_value=client
-        ),
-    ):
-        yield stubber
-        stubber.assert_no_pending_responses()
+def stubbed_iam(stubbed_client):
+    return stubbed_client("iam")
 
 
 def provider_response(client_ids):
@@ -249,7 +222,7 @@ def expect_lookup(stubber, client_ids):
     )
 
 
-def test_client_ids_are_added_before_others_are_removed(stubbed_iam, capsys):
+def test_client_ids_are_added_before_others_are_removed(stubbed_iam, run_module):
     expect_lookup(stubbed_iam, ["https://github.com/old-org"])
     stubbed_iam.add_response(
         "add_client_id_to_open_id_connect_provider",
@@ -266,14 +239,14 @@ def test_client_ids_are_added_before_others_are_removed(stubbed_iam, capsys):
         provider_response(["sts.amazonaws.com"]),
         {"OpenIDConnectProviderArn": GITHUB_ARN},
     )
-    result = run(provider_module, capsys, diff=True, url=GITHUB_URL, client_id_list=["sts.amazonaws.com"])
+    result = run_module(provider_module, diff=True, url=GITHUB_URL, client_id_list=["sts.amazonaws.com"])
     assert result["changed"] is True
     assert result["iam_oidc_provider"]["client_id_list"] == ["sts.amazonaws.com"]
     assert result["diff"]["before"]["client_id_list"] == ["https://github.com/old-org"]
     assert result["diff"]["after"]["client_id_list"] == ["sts.amazonaws.com"]
 
 
-def test_client_ids_without_purge_are_only_added(stubbed_iam, capsys):
+def test_client_ids_without_purge_are_only_added(stubbed_iam, run_module):
     expect_lookup(stubbed_iam, ["https://github.com/old-org"])
     stubbed_iam.add_response(
         "add_client_id_to_open_id_connect_provider",
@@ -284,23 +257,23 @@ def test_client_ids_without_purge_are_only_added(stubbed_iam, capsys):
     stubbed_iam.add_response(
         "get_open_id_connect_provider", provider_response(both), {"OpenIDConnectProviderArn": GITHUB_ARN}
     )
-    result = run(
-        provider_module, capsys, url=GITHUB_URL, client_id_list=["sts.amazonaws.com"], purge_client_ids=False
+    result = run_module(
+        provider_module, url=GITHUB_URL, client_id_list=["sts.amazonaws.com"], purge_client_ids=False
     )
     assert result["changed"] is True
     assert result["iam_oidc_provider"]["client_id_list"] == both
 
 
-def test_client_id_change_in_check_mode_makes_no_call(stubbed_iam, capsys):
+def test_client_id_change_in_check_mode_makes_no_call(stubbed_iam, run_module):
     expect_lookup(stubbed_iam, ["https://github.com/old-org"])
-    result = run(
-        provider_module, capsys, check_mode=True, url=GITHUB_URL, client_id_list=["sts.amazonaws.com"]
+    result = run_module(
+        provider_module, check_mode=True, url=GITHUB_URL, client_id_list=["sts.amazonaws.com"]
     )
     assert result["changed"] is True
     assert result["iam_oidc_provider"]["client_id_list"] == ["sts.amazonaws.com"]
 
 
-def test_an_aws_error_fails_with_what_was_being_done(stubbed_iam, capsys):
+def test_an_aws_error_fails_with_what_was_being_done(stubbed_iam, run_module):
     stubbed_iam.add_response("list_open_id_connect_providers", {"OpenIDConnectProviderList": []})
     stubbed_iam.add_client_error(
         "create_open_id_connect_provider",
@@ -309,13 +282,13 @@ def test_an_aws_error_fails_with_what_was_being_done(stubbed_iam, capsys):
         http_status_code=403,
         expected_params={"Url": GITHUB_URL, "ClientIDList": ["sts.amazonaws.com"]},
     )
-    result = run(provider_module, capsys, url=GITHUB_URL, client_id_list=["sts.amazonaws.com"])
+    result = run_module(provider_module, url=GITHUB_URL, client_id_list=["sts.amazonaws.com"])
     assert result["failed"] is True
     assert result["msg"].startswith("Failed to create OIDC provider")
     assert result["error"]["code"] == "AccessDenied"
 
 
-def test_create_without_thumbprints_leaves_the_choice_to_iam(stubbed_iam, capsys):
+def test_create_without_thumbprints_leaves_the_choice_to_iam(stubbed_iam, run_module):
     stubbed_iam.add_response("list_open_id_connect_providers", {"OpenIDConnectProviderList": []})
     # Exactly these parameters: no ThumbprintList at all, so IAM picks the issuer's CA thumbprint.
     stubbed_iam.add_response(
@@ -333,9 +306,8 @@ def test_create_without_thumbprints_leaves_the_choice_to_iam(stubbed_iam, capsys
         provider_response(["sts.amazonaws.com"]),
         {"OpenIDConnectProviderArn": GITHUB_ARN},
     )
-    result = run(
+    result = run_module(
         provider_module,
-        capsys,
         url=GITHUB_URL,
         client_id_list=["sts.amazonaws.com"],
         thumbprint_list=[],
