@@ -1,7 +1,7 @@
 """The middleware both services install outermost: request id, metrics and errors, in one layer.
 
-Each middleware layer costs every request a coroutine and a call through functools.partial; on a cache hit
-three layers were a fifth of the request, so the three concerns share one. In order of nesting:
+Each middleware layer costs every request a coroutine frame and a call through functools.partial, so the
+three concerns share one layer. In order of nesting:
 - the request id (the caller's if acceptable, else a new one) is set for the logs and on the response;
 - the request is counted and timed under its route template, with the status the client finally sees;
 - this is the one place where exceptions become HTTP responses: domain errors and aiohttp's HTTP

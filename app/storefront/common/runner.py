@@ -5,8 +5,9 @@ requests finish for up to `shutdown_timeout` seconds, then runs the application'
 closed). Kubernetes sends SIGTERM and waits terminationGracePeriodSeconds (30 s by default) before SIGKILL,
 so the timeout stays below that.
 
-The event loop is uvloop's (libuv): its transports and scheduler are compiled, which is most of what a
-small aiohttp request costs once the application code is lean.
+The event loop is uvloop's (libuv): its transports and scheduler are compiled, where asyncio's are
+Python; `make bench-app` runs its bare-aiohttp baseline on this same runner, so its ratios compare like with
+like.
 
 Once the application has started, everything allocated so far (modules, pydantic and OpenAPI schemas,
 metric families, pools) is moved out of the garbage collector's sight with `gc.freeze()`: it lives as long
