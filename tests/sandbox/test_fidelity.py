@@ -1,4 +1,4 @@
-"""Each fidelity patch makes moto answer a field the way real AWS does (sandbox/aws/fidelity.py)."""
+"""Each fidelity patch makes moto answer a field the way real AWS does (sandbox/aws/fidelity/)."""
 
 from __future__ import annotations
 
@@ -27,7 +27,7 @@ def client(aws_endpoint: str):
 
 
 def test_every_patch_is_registered_once() -> None:
-    names = [p.__name__ for p in fidelity.PATCHES]
+    names = [p.__name__ for p in fidelity.load()]
     assert len(names) == len(set(names))
     assert {
         "dynamodb_table_id",
