@@ -218,7 +218,7 @@ def build_openapi() -> dict[str, Any]:
                         "content": _json_content(schemas.Order),
                     },
                     "400": _INVALID,
-                    "409": _error("The cart is empty, stock is short, or the key was used for another request"),
+                    "409": _error("The cart is empty, stock is short, or the key was used for another order"),
                     "413": _TOO_LARGE,
                     "415": _UNSUPPORTED,
                     "503": _UNAVAILABLE,

@@ -1,5 +1,5 @@
 """Integers are read one way, the OpenAPI document's (a JSON number with an integral value), in paths,
-queries and bodies alike; bodies must be declared as JSON; a client that leaves mid-body is no server error."""
+queries and bodies alike; bodies must be declared as JSON; a client leaving mid-body is no server error."""
 
 from __future__ import annotations
 
@@ -116,7 +116,7 @@ async def test_a_client_that_disconnects_mid_body_is_no_server_error(
 ) -> None:
     server_errors_before = _requests_counted("500")
     disconnects_before = _requests_counted("499")
-    reader, writer = await asyncio.open_connection("127.0.0.1", api.port)
+    _, writer = await asyncio.open_connection("127.0.0.1", api.port)
     writer.write(
         b"POST /api/v1/cart/items HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\n"
         b"Content-Length: 1000\r\n\r\n" + b'{"product_id": 1'

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import pytest
 from aiohttp.test_utils import TestClient
-
 from fake_backend import FakeBackend
 
 # str.isdigit() accepts all of these, and int() then either raises or reads a number nobody typed.
