@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import asyncio
-import dataclasses
 import subprocess
 import time
 from collections.abc import Iterator
@@ -18,7 +17,7 @@ from storefront.backend.config import BackendConfig
 
 from tests.support.net import free_port
 
-from .conftest import API, CHECKOUT_BODY, MakeProduct, add_to_cart, new_cart, through_proxy
+from .conftest import API, CHECKOUT_BODY, MakeProduct, add_to_cart, new_cart, replace, through_proxy
 from .tcp_proxy import TcpProxy
 
 
@@ -70,7 +69,7 @@ async def test_an_order_invalidates_the_product_and_the_listings(
 
 
 async def test_cache_disabled_always_reads_postgres(aiohttp_client, backend_config: BackendConfig) -> None:
-    api = await aiohttp_client(create_app(dataclasses.replace(backend_config, cache_enabled=False)))
+    api = await aiohttp_client(create_app(replace(backend_config, cache_enabled=False)))
     assert [(await cache_state(api, f"{API}/products"))[0] for _ in range(2)] == ["MISS", "MISS"]
     ready = await api.get("/readyz")
     assert (ready.status, await ready.json()) == (200, {"postgres": "ok", "redis": "disabled"})
@@ -83,7 +82,7 @@ def cache_errors() -> float:
 async def test_redis_going_away_and_coming_back(
     aiohttp_client, backend_config: BackendConfig, redis_proxy: TcpProxy, make_product: MakeProduct
 ) -> None:
-    config = dataclasses.replace(
+    config = replace(
         backend_config,
         redis_url=through_proxy(backend_config.redis_url, redis_proxy),
         redis_retry_after_seconds=0.0,
@@ -189,7 +188,7 @@ async def test_redis_password_overrides_the_url(
     cached: bool,
 ) -> None:
     url_with_stale_password = redis_with_password.replace("redis://", "redis://:old-token@")
-    config = dataclasses.replace(backend_config, redis_url=url_with_stale_password, redis_password=password)
+    config = replace(backend_config, redis_url=url_with_stale_password, redis_password=password)
     api = await aiohttp_client(create_app(config))
     product_id = await make_product()
     states = [(await cache_state(api, f"{API}/products/{product_id}"))[0] for _ in range(2)]
@@ -204,7 +203,7 @@ async def test_an_invalidation_lost_to_a_redis_stall_is_retried_once_redis_is_ba
     redis_proxy: TcpProxy,
     make_product: MakeProduct,
 ) -> None:
-    config = dataclasses.replace(
+    config = replace(
         backend_config,
         redis_url=through_proxy(backend_config.redis_url, redis_proxy),
         redis_retry_after_seconds=0.2,

@@ -7,7 +7,7 @@ import logging
 
 import pytest
 from storefront.backend.config import BackendConfig
-from storefront.common.config import ConfigError, env_bool, env_int
+from storefront.common.config import ConfigError
 from storefront.common.logs import JsonFormatter, request_id_var
 
 
@@ -56,10 +56,29 @@ def test_backend_config_refuses_unusable_values(environ: dict[str, str]) -> None
         BackendConfig.from_env(environ)
 
 
-def test_env_readers_treat_empty_as_unset() -> None:
-    assert env_int({"N": ""}, "N", 7) == 7
-    assert env_bool({"B": ""}, "B", True) is True
-    assert env_bool({"B": "Off"}, "B", True) is False
+def test_empty_variables_count_as_unset_and_booleans_read_as_people_write_them() -> None:
+    config = BackendConfig.from_env(
+        {"CACHE_TTL_SECONDS": "", "CACHE_ENABLED": "", "CART_COOKIE_SECURE": "On"}
+    )
+    assert (config.cache_ttl_seconds, config.cache_enabled, config.cart_cookie_secure) == (300, True, True)
+
+
+@pytest.mark.parametrize(
+    ("environ", "message"),
+    [
+        ({"PORT": "http"}, "PORT must be an integer, got 'http'"),
+        ({"PORT": "70000"}, "PORT must be <= 65535, got '70000'"),
+        ({"CACHE_TTL_SECONDS": "0"}, "CACHE_TTL_SECONDS must be >= 1, got '0'"),
+        ({"REDIS_TIMEOUT_SECONDS": "soon"}, "REDIS_TIMEOUT_SECONDS must be a number, got 'soon'"),
+        ({"LOG_LEVEL": "chatty"}, "LOG_LEVEL must be 'DEBUG', 'INFO', 'WARNING', 'ERROR' or 'CRITICAL'"),
+        ({"REDIS_URL": "http://:hunter2@cache"}, "REDIS_URL must start with redis:// or rediss://"),
+    ],
+)
+def test_messages_name_the_variable_and_keep_urls_out(environ: dict[str, str], message: str) -> None:
+    with pytest.raises(ConfigError) as refused:
+        BackendConfig.from_env(environ)
+    assert message in str(refused.value)
+    assert "hunter2" not in str(refused.value)
 
 
 def test_json_log_lines_carry_the_request_id_and_extras() -> None:
