@@ -6,7 +6,10 @@ import json
 import logging
 
 import pytest
+from aiohttp import web
+from aiohttp.test_utils import make_mocked_request
 from storefront.backend.config import BackendConfig
+from storefront.common import logs
 from storefront.common.config import ConfigError
 from storefront.common.logs import JsonFormatter, request_id_var
 
@@ -96,3 +99,26 @@ def test_json_log_lines_carry_the_request_id_and_extras() -> None:
         "req-42",
         "get",
     )
+
+
+async def test_access_lines_are_json_batched_and_flushed_at_exit(capsys: pytest.CaptureFixture[str]) -> None:
+    root = logging.getLogger()
+    handlers, level = root.handlers[:], root.level
+    logs.configure_logging("backend", "INFO")
+    try:
+        access = logs.JsonAccessLogger(logging.getLogger("aiohttp.access"), "")
+        for path in ('/api/v1/products/"quoted"', "/caf\u00e9", "/three"):
+            response = web.Response(status=200, headers={"X-Request-ID": "req-7"})
+            access.log(make_mocked_request("GET", path), response, 0.0012)
+        assert len(logs._access_lines) == 3  # batched, not yet handed to the writer
+    finally:
+        logs._flush_logs()  # what atexit does: nothing pending is lost
+        root.handlers[:], root.level = handlers, level
+    lines = [json.loads(line) for line in capsys.readouterr().err.splitlines()]
+    assert [line["path"] for line in lines] == ['/api/v1/products/"quoted"', "/caf\u00e9", "/three"]
+    assert all(
+        (line["level"], line["service"], line["logger"], line["request_id"], line["status"])
+        == ("INFO", "backend", "aiohttp.access", "req-7", 200)
+        for line in lines
+    )
+    assert lines[0]["duration_ms"] == 1.2
