@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import os
 import subprocess
 import sys
 from collections.abc import Iterator
@@ -13,8 +12,7 @@ from pathlib import Path
 import boto3
 import pytest
 
-from tests.support.net import free_port
-from tests.support.sandbox_cli import run_sandbox_cli
+from tests.support.sandbox_cli import private_sandbox
 
 REPO = Path(__file__).resolve().parents[2]
 BIN = Path(sys.executable).parent
@@ -73,16 +71,5 @@ class Sandbox:
 
 @pytest.fixture(scope="module")
 def sandbox(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Sandbox]:
-    home = tmp_path_factory.mktemp("e2e-sandbox")
-    env = {
-        **{k: v for k, v in os.environ.items() if not k.startswith(("AWS_", "SANDBOX_", "KUBECONFIG"))},
-        "SANDBOX_HOME": str(home),
-        "SANDBOX_AWS_PORT": str(free_port()),
-        "SANDBOX_KUBE_PORT": str(free_port()),
-    }
-    up = run_sandbox_cli(env, "up", "aws", timeout=300)
-    assert up.returncode == 0, up.stdout + up.stderr
-    try:
+    with private_sandbox(tmp_path_factory.mktemp("e2e-sandbox"), "aws") as env:
         yield Sandbox(env)
-    finally:
-        run_sandbox_cli(env, "down", timeout=120)
