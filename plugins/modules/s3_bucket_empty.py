@@ -75,11 +75,6 @@ delete_markers:
   sample: 3
 """
 
-try:
-    import botocore  # noqa: F401  (the error handlers and AnsibleAWSModule need it)
-except ImportError:
-    pass  # handled by AnsibleAWSModule
-
 from ansible_collections.amazon.aws.plugins.module_utils.botocore import paginated_query_with_retries
 from ansible_collections.amazon.aws.plugins.module_utils.exceptions import AnsibleAWSError
 from ansible_collections.amazon.aws.plugins.module_utils.modules import AnsibleAWSModule

@@ -88,8 +88,8 @@ notes:
   - The Resource Groups Tagging API also returns resources that were tagged and then had their tags
     removed; only resources that carry all of O(tags) are returned as found by tag.
   - A customer managed policy that carries O(tags) but neither has a name in O(names) nor is attached to a
-    role of the project is not seen: IAM returns no tags with its policy listings, and reading them policy by
-    policy costs one call each. The project names every policy it creates with its prefix.
+    role of the project is not seen, because IAM returns no tags with its policy listings and reading them
+    policy by policy costs one call each. The project names every policy it creates with its prefix.
   - "IAM permissions: C(tag:GetResources), C(iam:GetAccountAuthorizationDetails), C(iam:ListPolicies),
     C(iam:ListPolicyTags), C(iam:ListOpenIDConnectProviders), C(iam:ListOpenIDConnectProviderTags), and the
     listing permission of each type searched by name or confirmed: C(ecr:DescribeRepositories),
@@ -195,11 +195,6 @@ gone:
   elements: str
   sample: ["arn:aws:ecr:us-east-1:123456789012:repository/ecommerce-demo/old"]
 """
-
-try:
-    import botocore  # noqa: F401  (the error handlers and AnsibleAWSModule need it)
-except ImportError:
-    pass  # handled by AnsibleAWSModule
 
 from ansible_collections.amazon.aws.plugins.module_utils.botocore import paginated_query_with_retries
 from ansible_collections.amazon.aws.plugins.module_utils.exceptions import AnsibleAWSError
