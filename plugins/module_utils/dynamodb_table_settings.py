@@ -31,7 +31,7 @@ PITR_RETRY = {"retries": 15, "delay": 5, "max_delay": 30}
 
 
 def longest_retry_wait(retries, delay, max_delay, backoff=2):
-    """The longest time, in seconds, AWSRetry.jittered_backoff(retries, delay, max_delay, backoff) sleeps in all.
+    """The longest time, in seconds, that AWSRetry.jittered_backoff(...) with these arguments sleeps.
 
     It makes ``retries`` attempts with a sleep between two of them, each drawn between 0 and
     min(max_delay, delay * backoff ** n): the sum of those bounds (the average is half of it).

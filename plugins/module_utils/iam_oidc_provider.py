@@ -206,7 +206,7 @@ def _as_list(value):
 
 
 def trusts_provider(trust_policy, provider_arn):
-    """Whether a role's trust policy (a dict, as boto3 returns it) names the provider as a Federated principal."""
+    """Whether a role's trust policy (a dict, as boto3 returns it) names the provider (Federated)."""
     for statement in _as_list((trust_policy or {}).get("Statement") or []):
         principal = statement.get("Principal") or {}
         if not isinstance(principal, dict):
@@ -217,7 +217,7 @@ def trusts_provider(trust_policy, provider_arn):
 
 
 def roles_trusting_provider(roles, provider_arn, ignored_role_names=()):
-    """The ARNs of the roles (ListRoles entries) that trust the provider, but for those named in ignored_role_names."""
+    """The ARNs of the roles (ListRoles entries) trusting the provider, but those in ignored_role_names."""
     ignored = set(ignored_role_names or ())
     return sorted(
         role["Arn"]

@@ -198,7 +198,8 @@ iam_oidc_provider:
 trusting_roles:
   description:
     - With O(state=absent), the ARNs of the IAM roles (but those in O(ignore_trusting_roles)) that trust
-      the provider and kept it from being deleted. Empty when it was deleted or did not exist, and with O(force=true).
+      the provider and kept it from being deleted.
+    - Empty when it was deleted or did not exist, and with O(force=true).
   returned: when O(state=absent)
   type: list
   elements: str
