@@ -158,7 +158,7 @@ lifecycle_policy:
   description: The lifecycle policy after the module ran (in check mode, as it would be); null for none.
   returned: when O(state=present)
   type: dict
-  sample: {"rules": [{"rulePriority": 1, "selection": {"tagStatus": "untagged"}, "action": {"type": "expire"}}]}
+  sample: {"rules": [{"rulePriority": 1, "action": {"type": "expire"}}]}
 tags:
   description: The tags of the repository after the module ran (in check mode, as they would be).
   returned: when O(state=present)
