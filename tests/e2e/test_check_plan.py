@@ -50,7 +50,9 @@ def diff_text(results: list[dict]) -> str:
 
 
 def bucket_name(sandbox) -> str:
-    names = [b["Name"] for b in sandbox.client("s3").list_buckets()["Buckets"] if b["Name"].startswith(PREFIX)]
+    names = [
+        b["Name"] for b in sandbox.client("s3").list_buckets()["Buckets"] if b["Name"].startswith(PREFIX)
+    ]
     assert len(names) == 1, names
     return names[0]
 
@@ -117,7 +119,7 @@ def test_check_reports_every_drift_with_a_diff_and_the_run_repairs_exactly_those
     assert len(planned) == len(DRIFT_TASKS), sorted(planned)
 
     bucket_diff = diff_text(only(planned, BUCKET_TASK))
-    for shown in ('Suspended', 'Enabled', 'BlockPublicAcls', 'DenyInsecureTransport', 'aws:SecureTransport'):
+    for shown in ("Suspended", "Enabled", "BlockPublicAcls", "DenyInsecureTransport", "aws:SecureTransport"):
         assert shown in bucket_diff, bucket_diff
     repositories = {r["item"]: r["diff"] for r in only(planned, DRIFT_TASKS["repositories"])}
     assert set(repositories) == {BACKEND, FRONTEND}
@@ -131,7 +133,10 @@ def test_check_reports_every_drift_with_a_diff_and_the_run_repairs_exactly_those
     assert [r["item"] for r in inline] == ["break-glass"]
     assert "break-glass" in inline[0]["diff"]["before"] and "break-glass" not in inline[0]["diff"]["after"]
     pitr = only(planned, DRIFT_TASKS["pitr"])[0]["diff"]
-    assert (pitr["before"]["point_in_time_recovery"], pitr["after"]["point_in_time_recovery"]) == (False, True)
+    assert (pitr["before"]["point_in_time_recovery"], pitr["after"]["point_in_time_recovery"]) == (
+        False,
+        True,
+    )
 
     # Nothing was touched by the check run.
     iam = sandbox.client("iam")
@@ -156,4 +161,3 @@ def test_after_the_repair_nothing_is_left_to_change(play):
     assert check.changed == 0, sorted(planned)
     converge, made = play()
     assert converge.changed == 0, sorted(made)
-
