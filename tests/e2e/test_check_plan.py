@@ -142,7 +142,10 @@ def test_check_reports_every_drift_with_a_diff_and_the_run_repairs_exactly_those
 
     # Nothing was touched by the check run.
     iam = sandbox.client("iam")
-    assert iam.list_role_policies(RoleName=ROLE)["PolicyNames"] == ["break-glass", "ecr-push-eks-describe"]
+    assert sorted(iam.list_role_policies(RoleName=ROLE)["PolicyNames"]) == [
+        "break-glass",
+        "ecr-push-eks-describe",
+    ]
 
     converge, repaired = play("--diff")
     assert set(repaired) == set(planned), (sorted(planned), sorted(repaired))
