@@ -197,3 +197,22 @@ def test_check_mode_makes_no_changing_call(stubbed_ecr, run_module):
     result = run_module(repository_module, check_mode=True, **WANTED)
     assert result["changed"] is True
     assert result["repository"]["image_tag_mutability"] == "IMMUTABLE"
+
+
+def test_a_refused_deletion_names_the_aws_error(stubbed_ecr, run_module):
+    # roles/ecr/tasks/absent.yml explains RepositoryNotEmptyException by finding it in the message.
+    stubbed_ecr.add_response(
+        "describe_repositories",
+        {"repositories": [{"repositoryName": NAME, "repositoryArn": ARN}]},
+        {"repositoryNames": [NAME]},
+    )
+    stubbed_ecr.add_client_error("get_lifecycle_policy", "LifecyclePolicyNotFoundException")
+    stubbed_ecr.add_response("list_tags_for_resource", {"tags": []}, {"resourceArn": ARN})
+    stubbed_ecr.add_client_error(
+        "delete_repository",
+        "RepositoryNotEmptyException",
+        "The repository cannot be deleted because it contains images",
+    )
+    result = run_module(repository_module, name=NAME, state="absent")
+    assert result["failed"] is True
+    assert "RepositoryNotEmptyException" in result["msg"]
