@@ -6,7 +6,7 @@ import json
 import subprocess
 import sys
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import boto3
@@ -23,6 +23,8 @@ class Run:
     returncode: int
     stats: dict
     output: str
+    # The whole document of the JSON callback: plays, tasks and each task's result (with its diff).
+    document: dict = field(default_factory=dict)
 
     @property
     def changed(self) -> int:
@@ -63,10 +65,11 @@ class Sandbox:
             check=False,
         )
         try:
-            stats = json.loads(result.stdout[result.stdout.index("{") :])["stats"]
+            document = json.loads(result.stdout[result.stdout.index("{") :])
+            stats = document["stats"]
         except (ValueError, KeyError):
-            stats = {}
-        return Run(result.returncode, stats, result.stdout[-6000:] + result.stderr[-3000:])
+            document, stats = {}, {}
+        return Run(result.returncode, stats, result.stdout[-6000:] + result.stderr[-3000:], document)
 
 
 @pytest.fixture(scope="module")

@@ -11,7 +11,7 @@ STATE_KEY = "network/terraform.tfstate"
 
 def state_bucket(sandbox) -> str:
     names = [b["Name"] for b in sandbox.client("s3").list_buckets()["Buckets"]]
-    buckets = [name for name in names if name.startswith("ecommerce-demo-tfstate-")]
+    buckets = [name for name in names if name.startswith("ecommerce-demo-sandbox-tfstate-")]
     assert len(buckets) == 1, names
     return buckets[0]
 
@@ -28,7 +28,7 @@ def repositories(sandbox) -> set[str]:
 def test_site_provisions_the_bootstrap(sandbox):
     run = sandbox.playbook("site.yml")
     assert run.returncode == 0, run.output
-    assert repositories(sandbox) == {"ecommerce-demo/backend", "ecommerce-demo/frontend"}
+    assert repositories(sandbox) == {"ecommerce-demo-sandbox/backend", "ecommerce-demo-sandbox/frontend"}
 
 
 def test_state_bucket_takes_versions_over_the_tls_only_policy(sandbox):
@@ -54,24 +54,24 @@ def test_teardown_in_check_mode_reports_and_deletes_nothing(sandbox):
     run = sandbox.playbook("teardown.yml", "--check", "-e", "teardown_state_backend=true")
     assert run.returncode == 0, run.output
     assert "Check mode: nothing was deleted, so the sweep judges nothing." in run.output
-    assert "repository/ecommerce-demo/backend" in run.output  # what a real teardown must remove
+    assert "repository/ecommerce-demo-sandbox/backend" in run.output  # what a real teardown must remove
     assert f"arn:aws:s3:::{bucket}" in run.output
     assert run.changed > 0, run.output
-    assert repositories(sandbox) == {"ecommerce-demo/backend", "ecommerce-demo/frontend"}
+    assert repositories(sandbox) == {"ecommerce-demo-sandbox/backend", "ecommerce-demo-sandbox/frontend"}
     assert versions_of(sandbox, bucket) == before
 
 
 def test_untagged_repository_named_like_ours_fails_the_sweep(sandbox):
     """Made by hand, or left by a run that failed between creating and tagging: found by its name."""
     ecr = sandbox.client("ecr")
-    stray = ecr.create_repository(repositoryName="ecommerce-demo/worker")["repository"]["repositoryArn"]
+    stray = ecr.create_repository(repositoryName="ecommerce-demo-sandbox/worker")["repository"]["repositoryArn"]
     try:
         run = sandbox.playbook("teardown.yml")
         assert run.returncode != 0, run.output
         assert f"Left behind: {stray}." in run.output
         assert f"Found by name only (untagged, or tagged only in part): {stray}." in run.output
     finally:
-        ecr.delete_repository(repositoryName="ecommerce-demo/worker")
+        ecr.delete_repository(repositoryName="ecommerce-demo-sandbox/worker")
     assert repositories(sandbox) == set()  # the real run deleted ours; only the stray was left
 
 
