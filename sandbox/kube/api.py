@@ -91,9 +91,13 @@ def _content(obj: dict) -> dict:
 
 
 def _without_volatile(obj: dict) -> dict:
-    metadata = {
-        k: v for k, v in obj.get("metadata", {}).items() if k not in ("resourceVersion", "managedFields")
-    }
+    """What makes a write a change: everything but the resourceVersion and managedFields timestamps (a
+    manager newly sharing fields is a change; the same managers re-stating them is not)."""
+    metadata = {k: v for k, v in obj.get("metadata", {}).items() if k != "resourceVersion"}
+    if "managedFields" in metadata:
+        metadata["managedFields"] = [
+            {k: v for k, v in entry.items() if k != "time"} for entry in metadata["managedFields"]
+        ]
     return {**obj, "metadata": metadata}
 
 
@@ -292,6 +296,7 @@ class Cluster:
                 force=options.force,
                 schema=self._schema(resource_type),
                 subresource=subresource,
+                default=lambda merged: self._defaulted(resource_type, existing, merged),
             )
             return self._replace(resource_type, existing, merged, options, subresource, None), False
         if existing is None:
@@ -331,6 +336,19 @@ class Cluster:
         server_side_apply.set_applied(stored, applied, options.field_manager, self._schema(resource_type))
         self.store.put(resource_type.group_resource, stored)
         return self._present(resource_type, stored)
+
+    def _defaulted(self, resource_type: ResourceType, old: dict, obj: dict) -> dict:
+        """obj with the defaults a write of it would get (nothing allocated: allocations carry over)."""
+        defaults.carry_over_allocations(resource_type, old, obj)
+        defaults.apply_defaults(
+            resource_type,
+            obj,
+            allocate_cluster_ip=lambda: "",
+            allocate_node_port=lambda: 0,
+        )
+        if resource_type.is_custom:
+            validation.apply_schema_defaults(obj, resource_type.crd_schema)
+        return obj
 
     def _schema(self, resource_type: ResourceType) -> dict | None:
         if resource_type.is_custom:

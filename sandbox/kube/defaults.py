@@ -193,7 +193,8 @@ def _service(
 
 
 def _secret(obj: dict) -> None:
-    obj.setdefault("type", "Opaque")
+    if not obj.get("type"):  # absent or "" (typed clients send the empty string): Opaque, as upstream
+        obj["type"] = "Opaque"
     string_data = obj.pop("stringData", None) or {}
     if string_data:
         data = obj.setdefault("data", {}) or {}

@@ -271,6 +271,30 @@ def prune_custom(value: object, node: dict | None, path: str, unknown: list[str]
     return value
 
 
+def apply_schema_defaults(value: object, node: dict | None) -> object:
+    """Fill `default`s of a structural schema in place, top-down, as the apiextensions server does on
+    every write: a property absent (or null where the schema is not nullable) gets its default, and the
+    defaulted value is itself defaulted further down."""
+    if not isinstance(node, dict):
+        return value
+    if isinstance(value, dict):
+        properties = node.get("properties") or {}
+        for key, sub in properties.items():
+            if not isinstance(sub, dict) or "default" not in sub:
+                continue
+            if key not in value or (value[key] is None and not sub.get("nullable")):
+                value[key] = copy.deepcopy(sub["default"])
+        for key, item in value.items():
+            if key in properties:
+                apply_schema_defaults(item, properties[key])
+            elif isinstance(node.get("additionalProperties"), dict):
+                apply_schema_defaults(item, node["additionalProperties"])
+    elif isinstance(value, list) and isinstance(node.get("items"), dict):
+        for item in value:
+            apply_schema_defaults(item, node["items"])
+    return value
+
+
 def validate_custom(resource_type: ResourceType, obj: dict, *, strict: bool) -> tuple[dict, list[str]]:
     """Prune and validate a custom resource; returns (pruned object, unknown-field warnings)."""
     schema = copy.deepcopy(resource_type.crd_schema or {})
@@ -282,6 +306,7 @@ def validate_custom(resource_type: ResourceType, obj: dict, *, strict: bool) -> 
         schema["properties"] = properties
     unknown: list[str] = []
     pruned = prune_custom(obj, schema, "", unknown)
+    apply_schema_defaults(pruned, schema)
     if strict and unknown:
         raise ApiError(400, "strict decoding error: " + ", ".join(f'unknown field "{f}"' for f in unknown))
     body = {k: v for k, v in pruned.items() if k not in ("apiVersion", "kind", "metadata")}
