@@ -12,7 +12,7 @@ import uuid
 from dataclasses import dataclass, field
 
 from sandbox.kube import apply as server_side_apply
-from sandbox.kube import defaults, patching, schemas, validation
+from sandbox.kube import defaults, disruption, patching, schemas, validation
 from sandbox.kube.errors import ApiError, already_exists, conflict, invalid, not_found
 from sandbox.kube.resources import VIRTUAL_KINDS, ResourceType, TypeRegistry
 from sandbox.kube.selectors import label_selector_from_object, object_matcher
@@ -48,6 +48,8 @@ IMMUTABLE_FIELDS = {
     ("rbac.authorization.k8s.io", "RoleBinding"): [("roleRef",)],
     ("rbac.authorization.k8s.io", "ClusterRoleBinding"): [("roleRef",)],
 }
+
+CRD_CLEANUP_FINALIZER = "customresourcecleanup.apiextensions.k8s.io"
 
 # Metadata only the server sets; writes cannot change it.
 SYSTEM_METADATA = ("uid", "creationTimestamp", "generation", "resourceVersion", "deletionTimestamp")
@@ -195,6 +197,14 @@ class Cluster:
         if resource_type.kind in VIRTUAL_KINDS:
             return self._review(resource_type, body)
         self._check_body(resource_type, body)
+        if resource_type.is_custom:
+            crd = self.store.get(
+                ("apiextensions.k8s.io", "customresourcedefinitions"),
+                "",
+                f"{resource_type.plural}.{resource_type.group}",
+            )
+            if crd is not None and crd["metadata"].get("deletionTimestamp"):
+                raise ApiError(405, "create not allowed while custom resource definition is terminating")
         obj = copy.deepcopy(body)
         metadata = obj.setdefault("metadata", {})
         if resource_type.namespaced:
@@ -227,6 +237,11 @@ class Cluster:
             metadata.pop(key, None)
         metadata["uid"] = str(uuid.uuid4())
         metadata["creationTimestamp"] = now()
+        registering_node = (resource_type.group, resource_type.kind) == ("", "Node")
+        if _has_status_subresource(resource_type) and not registering_node:
+            # PrepareForCreate: status is the controllers' to write, through /status (a kubelet registering
+            # its Node is the exception: it creates the Node with its status).
+            obj.pop("status", None)
         if _tracks_generation(resource_type):
             metadata["generation"] = 1
         obj = self._admit(resource_type, None, obj, options)
@@ -483,6 +498,8 @@ class Cluster:
                 if not cause[1].startswith("status")
             ]
         causes += self._semantic_errors(resource_type, obj)
+        if not resource_type.is_custom:
+            causes += validation.semantic_errors(resource_type, obj)
         if old is not None:
             causes += self._immutable_errors(resource_type, old, obj)
         if causes:
@@ -623,6 +640,21 @@ class Cluster:
         elif policy == "Foreground" and "foregroundDeletion" not in finalizers and self._has_dependents(obj):
             finalizers.append("foregroundDeletion")
         namespace_pending = resource_type.kind == "Namespace" and resource_type.group == ""
+        if resource_type.kind == "CustomResourceDefinition" and CRD_CLEANUP_FINALIZER not in finalizers:
+            # The apiextensions server keeps the CRD (Terminating) until its objects are gone.
+            finalizers.append(CRD_CLEANUP_FINALIZER)
+            terminating = {
+                "type": "Terminating",
+                "status": "True",
+                "reason": "InstanceDeletionPending",
+                "message": "CustomResourceDefinition marked for deletion; CustomResource deletion will begin "
+                "soon",
+                "lastTransitionTime": now(),
+            }
+            status = obj.setdefault("status", {})
+            status["conditions"] = [
+                c for c in status.get("conditions") or [] if c.get("type") != "Terminating"
+            ] + [terminating]
         if finalizers or namespace_pending:
             if not obj["metadata"].get("deletionTimestamp"):
                 obj["metadata"]["deletionTimestamp"] = now()
@@ -669,6 +701,53 @@ class Cluster:
             )
         return deleted
 
+    # --- eviction
+    def evict(self, namespace: str, name: str, options: DeleteOptions) -> None:
+        """POST pods/eviction: a delete that honours the PodDisruptionBudgets selecting the pod."""
+        pods_type = self.registry.preferred("", "pods")
+        pod = self.store.get(("", "pods"), namespace, name)
+        if pod is None:
+            raise not_found("", "pods", name)
+        budgets = [
+            pdb
+            for pdb in self.store.list(("policy", "poddisruptionbudgets"), namespace)
+            if disruption.matching_pods(pdb, [pod])
+        ]
+        if len(budgets) > 1:
+            raise ApiError(
+                500,
+                "This pod has more than one PodDisruptionBudget, which the eviction subresource does not "
+                "support.",
+            )
+        if budgets and not pod["metadata"].get("deletionTimestamp"):
+            pdb = budgets[0]
+            status = disruption.budget_status(pdb, self.store.list(("", "pods"), namespace))
+            healthy = disruption.pod_is_healthy(pod)
+            # An unhealthy pod may go while the budget is met (unhealthyPodEvictionPolicy IfHealthyBudget).
+            allowed = (
+                status["disruptionsAllowed"] > 0
+                if healthy
+                else status["currentHealthy"] >= status["desiredHealthy"]
+            )
+            if not allowed:
+                raise ApiError(
+                    429,
+                    "Cannot evict pod as it would violate the pod's disruption budget.",
+                    reason="TooManyRequests",
+                    details={
+                        "causes": [
+                            {
+                                "reason": "DisruptionBudget",
+                                "message": f"The disruption budget {pdb['metadata']['name']} needs "
+                                f"{status['desiredHealthy']} healthy pods and has {status['currentHealthy']} "
+                                "currently",
+                            }
+                        ]
+                    },
+                )
+        assert pods_type is not None
+        self.delete(pods_type, namespace, name, options)
+
     # --- CRDs
     def sync_crd(self, crd: dict, *, deleted: bool = False) -> None:
         """Serve (or stop serving) the custom resource a CRD defines, and report it Established."""
@@ -676,7 +755,7 @@ class Cluster:
         names = spec.get("names") or {}
         group, plural = spec.get("group", ""), names.get("plural", "")
         self.registry.remove_group_resource(group, plural)
-        if deleted or crd["metadata"].get("deletionTimestamp"):
+        if deleted:
             for obj in self.store.list((group, plural)):
                 self.store.remove((group, plural), obj)
             return
@@ -700,6 +779,8 @@ class Cluster:
                     printer_columns=tuple(version.get("additionalPrinterColumns") or ()),
                 )
             )
+        if crd["metadata"].get("deletionTimestamp"):
+            return  # still served (objects can be read and their finalizers removed) until it is gone
         status = crd.get("status") or {}
         wanted_conditions = [
             {

@@ -17,7 +17,7 @@ from sandbox.kube.api import PATCH_APPLY, Cluster, DeleteOptions, WriteOptions
 from sandbox.kube.errors import ApiError, success_status
 from sandbox.kube.resources import ResourceType
 from sandbox.kube.selectors import object_matcher
-from sandbox.kube.storage import Watcher
+from sandbox.kube.storage import Watcher, object_key
 
 log = logging.getLogger(__name__)
 
@@ -33,7 +33,9 @@ def _json(body: object, status: int = 200, warnings: list[str] | None = None) ->
         body=json.dumps(body, separators=(",", ":")).encode(), status=status, content_type="application/json"
     )
     for warning in warnings or []:
-        response.headers.add("Warning", f'299 - "{warning}"')
+        # RFC 7234 warn-text is a quoted-string: quotes and backslashes inside are backslash-escaped.
+        escaped = warning.replace("\\", "\\\\").replace('"', '\\"')
+        response.headers.add("Warning", f'299 - "{escaped}"')
     return response
 
 
@@ -297,20 +299,21 @@ def _list(request: web.Request, cluster: Cluster, route: Route) -> web.Response:
         resource_type, route.namespace, request.query.get("labelSelector"), request.query.get("fieldSelector")
     )
     metadata: dict = {"resourceVersion": str(cluster.store.revision)}
-    limit = int(request.query.get("limit") or 0)
-    start = 0
+    try:
+        limit = int(request.query.get("limit") or 0)
+    except ValueError as error:
+        raise ApiError(400, "limit must be an integer") from error
     token = request.query.get("continue")
     if token:
-        try:
-            start = int(base64.urlsafe_b64decode(token.encode()).decode())
-        except ValueError as error:
-            raise ApiError(400, "invalid continue token") from error
-    if limit and start + limit < len(objects):
-        metadata["continue"] = base64.urlsafe_b64encode(str(start + limit).encode()).decode()
-        metadata["remainingItemCount"] = len(objects) - start - limit
-        objects = objects[start : start + limit]
-    else:
-        objects = objects[start:]
+        # A key cursor: the page goes on after the last key served, whatever was deleted meanwhile.
+        list_revision, after = _decode_continue(token)
+        cluster.store.check_replayable(list_revision, continuing=True)
+        metadata["resourceVersion"] = str(list_revision)
+        objects = [obj for obj in objects if object_key(obj) > after]
+    if limit and limit < len(objects):
+        objects, rest = objects[:limit], objects[limit:]
+        metadata["continue"] = _encode_continue(int(metadata["resourceVersion"]), object_key(objects[-1]))
+        metadata["remainingItemCount"] = len(rest)
     if _wants_table(request):
         return _json(tables.table(resource_type, objects, metadata))
     return _json(
@@ -321,6 +324,19 @@ def _list(request: web.Request, cluster: Cluster, route: Route) -> web.Response:
             "items": objects,
         }
     )
+
+
+def _encode_continue(revision: int, key: tuple[str, str]) -> str:
+    payload = json.dumps({"v": "meta.k8s.io/v1", "rv": revision, "start": list(key)}, separators=(",", ":"))
+    return base64.urlsafe_b64encode(payload.encode()).decode()
+
+
+def _decode_continue(token: str) -> tuple[int, tuple[str, str]]:
+    try:
+        payload = json.loads(base64.urlsafe_b64decode(token.encode()))
+        return int(payload["rv"]), (str(payload["start"][0]), str(payload["start"][1]))
+    except (ValueError, KeyError, TypeError, IndexError) as error:
+        raise ApiError(400, "continue key is not valid: " + str(error), reason="BadRequest") from error
 
 
 async def _create(request: web.Request, cluster: Cluster, route: Route) -> web.Response:
@@ -465,7 +481,16 @@ async def _virtual_subresource(request: web.Request, cluster: Cluster, route: Ro
             status=201,
         )
     if route.subresource == "eviction":
-        cluster.delete(route.resource_type, route.namespace or "", route.name or "", DeleteOptions())
+        body = await _body(request) or {}
+        delete_options = (body.get("deleteOptions") or {}) if isinstance(body, dict) else {}
+        cluster.evict(
+            route.namespace or "",
+            route.name or "",
+            DeleteOptions(
+                dry_run="All" in (delete_options.get("dryRun") or request.query.getall("dryRun", [])),
+                precondition_uid=(delete_options.get("preconditions") or {}).get("uid"),
+            ),
+        )
         return _json(success_status(), status=201)
     raise ApiError(400, "the sandbox emulator runs no containers, so there is nothing to exec into")
 
@@ -499,9 +524,18 @@ async def _watch(
                 since = int(resource_version)
             except ValueError as error:
                 raise ApiError(400, f"invalid resourceVersion {resource_version!r}") from error
-            backlog = [
-                (event.type, event.obj) for event in cluster.store.events_since(since) if watcher.wants(event)
-            ]
+            try:
+                backlog = [
+                    seen
+                    for seen in (watcher.translate(event) for event in cluster.store.events_since(since))
+                    if seen is not None
+                ]
+            except ApiError as error:
+                if error.code != 410:
+                    raise
+                # As the watch cache does: the stream opens, says ERROR 410 Expired, and ends; the client
+                # relists.
+                return await _watch_error(request, error)
         response = web.StreamResponse(
             headers={"Content-Type": "application/json", "Cache-Control": "no-cache"}
         )
@@ -548,7 +582,8 @@ async def _watch(
                 continue
             if event is None:
                 break  # the server is shutting down
-            await send(event.type, cluster._present(resource_type, event.obj))
+            event_type, obj = event
+            await send(event_type, cluster._present(resource_type, obj))
         with contextlib.suppress(ConnectionResetError):
             await response.write_eof()
         return response
@@ -556,6 +591,17 @@ async def _watch(
         return response  # the client went away; nothing to tell it
     finally:
         cluster.store.unsubscribe(watcher)
+
+
+async def _watch_error(request: web.Request, error: ApiError) -> web.StreamResponse:
+    response = web.StreamResponse(headers={"Content-Type": "application/json", "Cache-Control": "no-cache"})
+    response.enable_chunked_encoding()
+    await response.prepare(request)
+    line = json.dumps({"type": "ERROR", "object": error.status()}, separators=(",", ":")) + "\n"
+    with contextlib.suppress(ConnectionResetError):
+        await response.write(line.encode())
+        await response.write_eof()
+    return response
 
 
 def create_app(cluster: Cluster, tokens: frozenset[str]) -> web.Application:
