@@ -244,6 +244,8 @@ class Cluster:
             obj.pop("status", None)
         if _tracks_generation(resource_type):
             metadata["generation"] = 1
+        if (resource_type.group, resource_type.kind) == ("", "Pod"):
+            self._admit_priority(obj)
         obj = self._admit(resource_type, None, obj, options)
         server_side_apply.record_update(
             None, obj, options.field_manager or "unknown", "Update", "", self._schema(resource_type)
@@ -364,6 +366,25 @@ class Cluster:
         if resource_type.is_custom:
             validation.apply_schema_defaults(obj, resource_type.crd_schema)
         return obj
+
+    def _admit_priority(self, pod: dict) -> None:
+        """The Priority admission plugin: spec.priority from the pod's PriorityClass (403 if unknown)."""
+        spec = pod.get("spec")
+        if not isinstance(spec, dict):
+            return
+        name = spec.get("priorityClassName")
+        if not name:
+            return
+        priority_class = self.store.get(("scheduling.k8s.io", "priorityclasses"), "", name)
+        if priority_class is None:
+            raise ApiError(
+                403,
+                f'pods "{pod["metadata"].get("name", "")}" is forbidden: no PriorityClass with name '
+                f"{name} was found",
+                reason="Forbidden",
+            )
+        spec["priority"] = priority_class.get("value", 0)
+        spec.setdefault("preemptionPolicy", priority_class.get("preemptionPolicy", "PreemptLowerPriority"))
 
     def _schema(self, resource_type: ResourceType) -> dict | None:
         if resource_type.is_custom:

@@ -1,5 +1,6 @@
 """What an EKS cluster holds before anyone touches it: the namespaces, the `kubernetes` Service, the gp2
-StorageClass and the nodes of a managed node group. Seeded objects are only added when missing, so a
+StorageClass, the system-* PriorityClasses, the default add-ons in kube-system (coredns, aws-node,
+kube-proxy) and the nodes of a managed node group. Seeded objects are only added when missing, so a
 restarted emulator keeps what users changed.
 """
 
@@ -13,6 +14,30 @@ NODES = [
     ("ip-10-0-2-45.ec2.internal", "10.0.2.45", "us-east-1b", "use1-az2", "i-0a1b2c3d4e5f60002"),
 ]
 NODEGROUP = "ecommerce-demo-nodes"
+ADDON_REGISTRY = "602401143452.dkr.ecr.us-east-1.amazonaws.com"
+PRIORITY_CLASSES = (
+    (
+        "system-cluster-critical",
+        2000000000,
+        "Used for system critical pods that must run in the cluster, but can be moved to another node "
+        "if necessary.",
+    ),
+    (
+        "system-node-critical",
+        2000001000,
+        "Used for system critical pods that must not be moved from their current node.",
+    ),
+)
+
+
+def _workload(name: str, labels: dict, pod_spec: dict, replicas: int | None = None) -> dict:
+    spec: dict = {
+        "selector": {"matchLabels": {"k8s-app": labels["k8s-app"]}},
+        "template": {"metadata": {"labels": labels}, "spec": pod_spec},
+    }
+    if replicas is not None:
+        spec["replicas"] = replicas
+    return {"metadata": {"name": name, "labels": labels}, "spec": spec}
 
 
 class EksSeed(ControllerBase):
@@ -49,12 +74,111 @@ class EksSeed(ControllerBase):
             },
             options,
         )
+        for name, value, description in PRIORITY_CLASSES:
+            self.ensure(
+                self.type("scheduling.k8s.io", "priorityclasses"),
+                "",
+                {
+                    "metadata": {"name": name},
+                    "value": value,
+                    "globalDefault": False,
+                    "description": description,
+                    "preemptionPolicy": "PreemptLowerPriority",
+                },
+                options,
+            )
+        self._kube_system()
         for name, address, zone, zone_id, instance in NODES:
             self.ensure(
                 self.type("", "nodes"),
                 "",
                 self._node(name, address, zone, zone_id, instance),
                 WriteOptions(field_manager="kubelet"),
+            )
+
+    def _kube_system(self) -> None:
+        """The default EKS add-ons: CoreDNS (Deployment and the kube-dns Service), the VPC CNI (aws-node)
+        and kube-proxy (DaemonSets), with their ServiceAccounts."""
+        options = WriteOptions(field_manager="eks")
+        for account in ("coredns", "aws-node", "kube-proxy"):
+            self.ensure(
+                self.type("", "serviceaccounts"), "kube-system", {"metadata": {"name": account}}, options
+            )
+        self.ensure(
+            self.type("", "services"),
+            "kube-system",
+            {
+                "metadata": {
+                    "name": "kube-dns",
+                    "labels": {
+                        "eks.amazonaws.com/component": "kube-dns",
+                        "k8s-app": "kube-dns",
+                        "kubernetes.io/cluster-service": "true",
+                        "kubernetes.io/name": "CoreDNS",
+                    },
+                    "annotations": {"prometheus.io/port": "9153", "prometheus.io/scrape": "true"},
+                },
+                "spec": {
+                    "selector": {"k8s-app": "kube-dns"},
+                    "clusterIP": "172.20.0.10",
+                    "ports": [
+                        {"name": "dns", "port": 53, "protocol": "UDP", "targetPort": 53},
+                        {"name": "dns-tcp", "port": 53, "protocol": "TCP", "targetPort": 53},
+                        {"name": "metrics", "port": 9153, "protocol": "TCP", "targetPort": 9153},
+                    ],
+                },
+            },
+            options,
+        )
+        self.ensure(
+            self.type("apps", "deployments"),
+            "kube-system",
+            _workload(
+                "coredns",
+                {"k8s-app": "kube-dns", "eks.amazonaws.com/component": "coredns"},
+                {
+                    "serviceAccountName": "coredns",
+                    "priorityClassName": "system-cluster-critical",
+                    "containers": [
+                        {
+                            "name": "coredns",
+                            "image": f"{ADDON_REGISTRY}/eks/coredns:v1.11.4-eksbuild.2",
+                            "args": ["-conf", "/etc/coredns/Corefile"],
+                            "ports": [
+                                {"name": "dns", "containerPort": 53, "protocol": "UDP"},
+                                {"name": "dns-tcp", "containerPort": 53, "protocol": "TCP"},
+                                {"name": "metrics", "containerPort": 9153, "protocol": "TCP"},
+                            ],
+                            "resources": {
+                                "limits": {"memory": "170Mi"},
+                                "requests": {"cpu": "100m", "memory": "70Mi"},
+                            },
+                        }
+                    ],
+                },
+                replicas=2,
+            ),
+            options,
+        )
+        for name, image, requests in (
+            ("aws-node", f"{ADDON_REGISTRY}/amazon-k8s-cni:v1.19.2-eksbuild.1", {"cpu": "25m"}),
+            ("kube-proxy", f"{ADDON_REGISTRY}/eks/kube-proxy:v1.32.0-minimal-eksbuild.2", {"cpu": "100m"}),
+        ):
+            self.ensure(
+                self.type("apps", "daemonsets"),
+                "kube-system",
+                _workload(
+                    name,
+                    {"k8s-app": name},
+                    {
+                        "serviceAccountName": name,
+                        "priorityClassName": "system-node-critical",
+                        "hostNetwork": True,
+                        "tolerations": [{"operator": "Exists"}],
+                        "containers": [{"name": name, "image": image, "resources": {"requests": requests}}],
+                    },
+                ),
+                options,
             )
 
     @staticmethod
