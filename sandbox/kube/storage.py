@@ -1,8 +1,10 @@
 """The object store: one revision counter, an event history for watches, and a JSON snapshot on disk.
 
 Objects are treated as immutable once stored (writers store a fresh dict), so watch events and list answers
-can share them without copying. The snapshot is rewritten shortly after each change (coalesced, atomic
-rename) and on shutdown, so a restarted emulator sees the same cluster.
+can share them without copying. Every write is appended to a journal before the client is answered; the
+snapshot is rewritten at most every 2 s after a change (coalesced, atomic rename, then the journal is
+emptied) and on shutdown. A restarted emulator loads the snapshot and replays the journal, so it sees every
+acknowledged write, even after kill -9.
 """
 
 from __future__ import annotations
@@ -24,7 +26,7 @@ log = logging.getLogger(__name__)
 GroupResource = tuple[str, str]
 ObjectKey = tuple[str, str]  # (namespace or "", name)
 HISTORY_LENGTH = 10_000
-FLUSH_DELAY_SECONDS = 0.2
+FLUSH_DELAY_SECONDS = 2.0  # the journal holds every write in between
 
 
 @dataclass(frozen=True)
