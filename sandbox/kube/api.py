@@ -183,14 +183,17 @@ class Cluster:
         namespace: str | None,
         label_selector: str | None = None,
         field_selector: str | None = None,
+        at_revision: int | None = None,
     ) -> list[dict]:
+        """The matching objects now, or as they were at `at_revision` (a paged list's snapshot)."""
         matches = object_matcher(label_selector, field_selector)
         ns = namespace if resource_type.namespaced else None
-        return [
-            self._present(resource_type, obj)
-            for obj in self.store.list(resource_type.group_resource, ns)
-            if matches(obj)
-        ]
+        objects = (
+            self.store.list(resource_type.group_resource, ns)
+            if at_revision is None
+            else self.store.list_at(resource_type.group_resource, ns, at_revision)
+        )
+        return [self._present(resource_type, obj) for obj in objects if matches(obj)]
 
     # --- writes
     def create(self, resource_type: ResourceType, namespace: str, body: dict, options: WriteOptions) -> dict:

@@ -317,20 +317,24 @@ def _list(request: web.Request, cluster: Cluster, route: Route) -> web.Response:
     resource_type = route.resource_type
     if "list" not in resource_type.verbs:
         raise ApiError(405, "the server does not allow this method on the requested resource: list")
-    objects = cluster.list(
-        resource_type, route.namespace, request.query.get("labelSelector"), request.query.get("fieldSelector")
-    )
     metadata: dict = {"resourceVersion": str(cluster.store.revision)}
     try:
         limit = int(request.query.get("limit") or 0)
     except ValueError as error:
         raise ApiError(400, "limit must be an integer") from error
     token = request.query.get("continue")
-    if token:
-        # A key cursor: the page goes on after the last key served, whatever was deleted meanwhile.
-        list_revision, after = _decode_continue(token)
-        cluster.store.check_replayable(list_revision, continuing=True)
-        metadata["resourceVersion"] = str(list_revision)
+    at_revision, after = _decode_continue(token) if token else (None, None)
+    # Every page of a paged list is read at the first page's revision (a snapshot, as etcd serves it) and
+    # goes on after the last key served: nothing is skipped or repeated, whatever changed meanwhile.
+    objects = cluster.list(
+        resource_type,
+        route.namespace,
+        request.query.get("labelSelector"),
+        request.query.get("fieldSelector"),
+        at_revision=at_revision,
+    )
+    if at_revision is not None and after is not None:
+        metadata["resourceVersion"] = str(at_revision)
         objects = [obj for obj in objects if object_key(obj) > after]
     if limit and limit < len(objects):
         objects, rest = objects[:limit], objects[limit:]

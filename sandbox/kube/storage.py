@@ -111,6 +111,24 @@ class Store:
         obj = self._objects.get(found[0], {}).get(found[1])
         return (found[0], obj) if obj is not None else None
 
+    def list_at(self, group_resource: GroupResource, namespace: str | None, revision: int) -> list[dict]:
+        """The objects as they were at `revision` (etcd's snapshot read, which paged lists continue from):
+        the current ones with every later change undone from the history (410 if it no longer reaches)."""
+        self.check_replayable(revision, continuing=True)
+        objects = dict(self._objects.get(group_resource, {}))
+        for event in reversed(self._history):
+            if event.revision <= revision:
+                break
+            if event.group_resource != group_resource:
+                continue
+            key = object_key(event.obj)
+            if event.type == "ADDED" or event.old is None:
+                objects.pop(key, None)
+            else:
+                objects[key] = event.old
+        selected = [obj for key, obj in objects.items() if namespace is None or key[0] == namespace]
+        return sorted(selected, key=object_key)
+
     def group_resources(self) -> list[GroupResource]:
         return [gr for gr, objects in self._objects.items() if objects]
 
@@ -141,7 +159,7 @@ class Store:
         self._uids.pop(obj["metadata"].get("uid", ""), None)
         revision = self.next_revision()
         gone = {**obj, "metadata": {**obj["metadata"], "resourceVersion": str(revision)}}
-        self._announce(Event("DELETED", group_resource, gone, revision))
+        self._announce(Event("DELETED", group_resource, gone, revision, obj))
         return gone
 
     # --- watching

@@ -33,14 +33,18 @@ def test_relabelling_in_and_out_of_a_selector_is_added_then_deleted(core_v1, nam
     assert seen == [("ADDED", "front", "1"), ("MODIFIED", "front", "2"), ("DELETED", "front", "2")]
 
 
-def test_paged_list_skips_nothing_when_objects_are_deleted_between_pages(core_v1, namespace):
+def test_paged_list_is_a_snapshot_of_the_first_page(core_v1, namespace):
     names = [f"cm-{index:02d}" for index in range(10)]
     for name in names:
         core_v1.create_namespaced_config_map(namespace, labelled(name, "paged"))
 
     first = core_v1.list_namespaced_config_map(namespace, label_selector="tier=paged", limit=4)
-    for gone in first.items[:2]:
+    # Between pages: three served objects go, one not yet served (cm-08) goes, one (cm-99) is added. The
+    # later pages still show the list as it was at the first page's resourceVersion, as etcd serves it.
+    for gone in [*first.items[:2], first.items[-1]]:
         core_v1.delete_namespaced_config_map(gone.metadata.name, namespace)
+    core_v1.delete_namespaced_config_map("cm-08", namespace)
+    core_v1.create_namespaced_config_map(namespace, labelled("cm-99", "paged"))
     seen = [item.metadata.name for item in first.items]
     token = first.metadata._continue
     while token:
