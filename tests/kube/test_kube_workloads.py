@@ -160,3 +160,25 @@ def test_a_node_registered_through_the_api_takes_pods(core_v1, kubectl, namespac
     assert placed.spec.node_name == node_name
     assert placed.status.host_ip == "10.0.3.17"
     assert ipaddress.ip_address(placed.status.pod_ip) in ipaddress.ip_network("10.0.3.0/24")
+
+
+def test_kubectl_drain_evicts_within_the_budget_and_pods_move(kubectl, namespace):
+    kubectl(
+        "apply", "-n", namespace, "-f", "-", stdin=DEPLOYMENT.replace("minAvailable: 2", "minAvailable: 1")
+    )
+    rolled_out(kubectl, namespace)
+    node = pods(kubectl, namespace)[0]["spec"]["nodeName"]
+    try:
+        drained = kubectl("drain", node, "--ignore-daemonsets", "--pod-selector=app=web")
+        rolled_out(kubectl, namespace)
+        placed = [
+            pod["spec"]["nodeName"]
+            for pod in pods(kubectl, namespace)
+            if not pod["metadata"].get("deletionTimestamp")
+        ]
+    finally:
+        kubectl("uncordon", node)
+
+    assert "evicted" in drained.stdout
+    assert len(placed) == 2
+    assert node not in placed
