@@ -1,6 +1,6 @@
-"""Benchmark of the Kubernetes API emulator: start time, resident memory, GET and PATCH requests per second.
+"""Benchmark of the Kubernetes API emulator: start time, resident memory (also after 5,000 ConfigMaps), rates.
 
-    python -m tests.kube.bench [--requests 2000]    # from the repository root
+    python -m tests.kube.bench [--requests 2000] [--objects 5000]    # from the repository root
     python tests/kube/bench.py [--requests 2000]    # as `make bench-kube` runs it
 
 Starts a private emulator on an ephemeral loopback port, drives one keep-alive HTTP connection with a
