@@ -17,7 +17,11 @@ policy admits and what it does not.
 """
 
 import fnmatch
+import json
 import re
+
+from ansible_collections.amazon.aws.plugins.module_utils.policy import compare_policies
+from ansible_collections.amazon.aws.plugins.module_utils.tagging import compare_aws_tags
 
 POLICY_VERSION = "2012-10-17"
 STS_AUDIENCE = "sts.amazonaws.com"
@@ -226,3 +230,99 @@ def trust_policy_admits(policy, federated_principal, claims, action=WEB_IDENTITY
                 return False
             allowed = allowed or statement.get("Effect") == "Allow"
     return allowed
+
+
+def policy_document(value):
+    """A policy given as a dict or as JSON text, as a dict."""
+    if isinstance(value, dict):
+        return value
+    try:
+        document = json.loads(value)
+    except (TypeError, ValueError) as e:
+        raise InvalidPolicyInput(f"not a JSON policy document: {e}") from e
+    if not isinstance(document, dict):
+        raise InvalidPolicyInput("a policy document is a JSON object")
+    return document
+
+
+def plan_role_changes(current, desired, purge_managed_policies=True, purge_inline_policies=True, purge_tags=True):
+    """What must change to bring the role ``current`` (None: absent) to ``desired``.
+
+    Both are dicts with ``trust_policy``, ``description``, ``max_session_duration``, ``managed_policies``
+    (ARNs), ``inline_policies`` (name -> document) and ``tags``; in ``desired`` a ``None`` description
+    or duration means "leave as is". Returns a dict whose non-empty entries are the changes, in the
+    order a module applies them (``create`` alone when the role is absent, plus its policies).
+    """
+    if current is None:
+        return {
+            "create": True,
+            "attach": sorted(desired["managed_policies"]),
+            "put_inline": sorted(desired["inline_policies"]),
+        }
+    plan = {
+        "create": False,
+        "trust_policy": compare_policies(current["trust_policy"], desired["trust_policy"]),
+        "update_role": any(
+            desired[key] is not None and desired[key] != current[key]
+            for key in ("description", "max_session_duration")
+        ),
+        "attach": sorted(set(desired["managed_policies"]) - set(current["managed_policies"])),
+        "detach": (
+            sorted(set(current["managed_policies"]) - set(desired["managed_policies"]))
+            if purge_managed_policies
+            else []
+        ),
+        "put_inline": sorted(
+            name
+            for name, document in desired["inline_policies"].items()
+            if name not in current["inline_policies"]
+            or compare_policies(current["inline_policies"][name], document)
+        ),
+        "delete_inline": (
+            sorted(set(current["inline_policies"]) - set(desired["inline_policies"]))
+            if purge_inline_policies
+            else []
+        ),
+    }
+    plan["tags_to_set"], plan["tags_to_remove"] = compare_aws_tags(current["tags"], desired["tags"] or {}, purge_tags)
+    if desired["tags"] is None:
+        plan["tags_to_set"], plan["tags_to_remove"] = {}, []
+    return plan
+
+
+def plan_is_empty(plan):
+    return not any(value for value in plan.values())
+
+
+def predicted_role(current, desired, plan):
+    """The role as it will be after ``plan`` is applied (for check mode and the diff)."""
+    base = dict(current or {})
+    after = {
+        "trust_policy": desired["trust_policy"],
+        "description": desired["description"] if desired["description"] is not None else base.get("description"),
+        "max_session_duration": (
+            desired["max_session_duration"]
+            if desired["max_session_duration"] is not None
+            else base.get("max_session_duration", 3600)
+        ),
+    }
+    managed = (set(base.get("managed_policies", [])) | set(plan.get("attach", []))) - set(plan.get("detach", []))
+    inline = {
+        name: doc for name, doc in base.get("inline_policies", {}).items() if name not in plan.get("delete_inline", [])
+    }
+    inline.update({name: desired["inline_policies"][name] for name in plan.get("put_inline", [])})
+    tags = {k: v for k, v in base.get("tags", {}).items() if k not in plan.get("tags_to_remove", [])}
+    tags.update(plan.get("tags_to_set", {}) if current else (desired["tags"] or {}))
+    after.update(managed_policies=sorted(managed), inline_policies=inline, tags=tags)
+    for key in ("arn", "role_name", "path", "create_date", "role_id"):
+        if key in base:
+            after[key] = base[key]
+    return after
+
+
+def comparable_role(role):
+    """The part of a role the diff shows (None for an absent role)."""
+    if role is None:
+        return {}
+    keys = ("trust_policy", "description", "max_session_duration", "managed_policies", "inline_policies", "tags")
+    return {key: role.get(key) for key in keys}
