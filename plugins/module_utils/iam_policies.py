@@ -245,7 +245,9 @@ def policy_document(value):
     return document
 
 
-def plan_role_changes(current, desired, purge_managed_policies=True, purge_inline_policies=True, purge_tags=True):
+def plan_role_changes(
+    current, desired, purge_managed_policies=True, purge_inline_policies=True, purge_tags=True
+):
     """What must change to bring the role ``current`` (None: absent) to ``desired``.
 
     Both are dicts with ``trust_policy``, ``description``, ``max_session_duration``, ``managed_policies``
@@ -284,7 +286,9 @@ def plan_role_changes(current, desired, purge_managed_policies=True, purge_inlin
             else []
         ),
     }
-    plan["tags_to_set"], plan["tags_to_remove"] = compare_aws_tags(current["tags"], desired["tags"] or {}, purge_tags)
+    plan["tags_to_set"], plan["tags_to_remove"] = compare_aws_tags(
+        current["tags"], desired["tags"] or {}, purge_tags
+    )
     if desired["tags"] is None:
         plan["tags_to_set"], plan["tags_to_remove"] = {}, []
     return plan
@@ -299,16 +303,22 @@ def predicted_role(current, desired, plan):
     base = dict(current or {})
     after = {
         "trust_policy": desired["trust_policy"],
-        "description": desired["description"] if desired["description"] is not None else base.get("description"),
+        "description": desired["description"]
+        if desired["description"] is not None
+        else base.get("description"),
         "max_session_duration": (
             desired["max_session_duration"]
             if desired["max_session_duration"] is not None
             else base.get("max_session_duration", 3600)
         ),
     }
-    managed = (set(base.get("managed_policies", [])) | set(plan.get("attach", []))) - set(plan.get("detach", []))
+    managed = (set(base.get("managed_policies", [])) | set(plan.get("attach", []))) - set(
+        plan.get("detach", [])
+    )
     inline = {
-        name: doc for name, doc in base.get("inline_policies", {}).items() if name not in plan.get("delete_inline", [])
+        name: doc
+        for name, doc in base.get("inline_policies", {}).items()
+        if name not in plan.get("delete_inline", [])
     }
     inline.update({name: desired["inline_policies"][name] for name in plan.get("put_inline", [])})
     tags = {k: v for k, v in base.get("tags", {}).items() if k not in plan.get("tags_to_remove", [])}
@@ -324,5 +334,12 @@ def comparable_role(role):
     """The part of a role the diff shows (None for an absent role)."""
     if role is None:
         return {}
-    keys = ("trust_policy", "description", "max_session_duration", "managed_policies", "inline_policies", "tags")
+    keys = (
+        "trust_policy",
+        "description",
+        "max_session_duration",
+        "managed_policies",
+        "inline_policies",
+        "tags",
+    )
     return {key: role.get(key) for key in keys}

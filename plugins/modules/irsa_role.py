@@ -110,7 +110,8 @@ notes:
     C(iam:UpdateAssumeRolePolicy), C(iam:TagRole), C(iam:UntagRole), C(iam:ListAttachedRolePolicies),
     C(iam:AttachRolePolicy), C(iam:DetachRolePolicy), C(iam:ListRolePolicies), C(iam:GetRolePolicy),
     C(iam:PutRolePolicy), C(iam:DeleteRolePolicy), C(iam:ListInstanceProfilesForRole),
-    C(iam:RemoveRoleFromInstanceProfile); C(sts:GetCallerIdentity) only for an issuer URL without O(account_id)."
+    C(iam:RemoveRoleFromInstanceProfile); C(sts:GetCallerIdentity) only for an issuer URL without
+    O(account_id)."
 seealso:
   - module: ecommerce_demo.platform.iam_oidc_provider
   - module: amazon.aws.iam_role
@@ -142,7 +143,7 @@ EXAMPLES = r"""
       - namespace: kube-system
         name: aws-load-balancer-controller
     inline_policies:
-      aws-load-balancer-controller: "{{ lookup('ansible.builtin.file', 'aws-load-balancer-controller.json') }}"
+      aws-load-balancer-controller: "{{ lookup('ansible.builtin.file', 'controller-policy.json') }}"
     tags:
       Project: ecommerce-demo
 
@@ -195,7 +196,7 @@ role:
       description: The trust (assume role) policy document.
       returned: always
       type: dict
-      sample: {"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "sts:AssumeRoleWithWebIdentity"}]}
+      sample: {"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "sts:AssumeRole"}]}
     description:
       description: Description of the role.
       returned: always
@@ -259,7 +260,9 @@ def _get_role(client, name):
 def _read_policies(client, name):
     paginator = client.get_paginator("list_attached_role_policies")
     attached = paginator.paginate(RoleName=name).build_full_result()["AttachedPolicies"]
-    names = client.get_paginator("list_role_policies").paginate(RoleName=name).build_full_result()["PolicyNames"]
+    names = (
+        client.get_paginator("list_role_policies").paginate(RoleName=name).build_full_result()["PolicyNames"]
+    )
     inline = {
         policy_name: _document(
             client.get_role_policy(RoleName=name, PolicyName=policy_name, aws_retry=True)["PolicyDocument"]
@@ -318,7 +321,9 @@ def apply_updates(client, name, desired, plan):
     if plan.get("tags_to_remove"):
         client.untag_role(RoleName=name, TagKeys=plan["tags_to_remove"], aws_retry=True)
     if plan.get("tags_to_set"):
-        client.tag_role(RoleName=name, Tags=ansible_dict_to_boto3_tag_list(plan["tags_to_set"]), aws_retry=True)
+        client.tag_role(
+            RoleName=name, Tags=ansible_dict_to_boto3_tag_list(plan["tags_to_set"]), aws_retry=True
+        )
     # Grant the new permissions before taking the old ones away.
     for policy_name in plan.get("put_inline", []):
         client.put_role_policy(
@@ -374,7 +379,11 @@ def ensure_present(module, client, current):
     params = module.params
     desired = desired_role(module)
     plan = plan_role_changes(
-        current, desired, params["purge_managed_policies"], params["purge_inline_policies"], params["purge_tags"]
+        current,
+        desired,
+        params["purge_managed_policies"],
+        params["purge_inline_policies"],
+        params["purge_tags"],
     )
     if plan_is_empty(plan):
         return False, current

@@ -5,10 +5,15 @@ import json
 import pytest
 from ansible_collections.ecommerce_demo.platform.plugins.module_utils.iam_policies import (
     InvalidPolicyInput,
+    comparable_role,
     github_actions_trust_policy,
     irsa_trust_policy,
     issuer_from_url,
     parse_provider_arn,
+    plan_is_empty,
+    plan_role_changes,
+    policy_document,
+    predicted_role,
     provider_arn_for,
     resolve_provider,
     trust_policy_admits,
@@ -187,3 +192,78 @@ def test_evaluator_refuses_operators_it_does_not_model():
     policy["Statement"][0]["Condition"]["ForAnyValue:StringEquals"] = {"x": "y"}
     with pytest.raises(InvalidPolicyInput):
         trust_policy_admits(policy, PROVIDER_ARN, {**claims(SUB_A), "x": "y"})
+
+
+def role(**overrides):
+    base = {
+        "trust_policy": irsa_trust_policy(PROVIDER_ARN, [SA_A]),
+        "description": "controller",
+        "max_session_duration": 3600,
+        "managed_policies": [],
+        "inline_policies": {
+            "p": {
+                "Version": "2012-10-17",
+                "Statement": [{"Effect": "Allow", "Action": "s3:ListAllMyBuckets", "Resource": "*"}],
+            }
+        },
+        "tags": {"Project": "ecommerce-demo"},
+    }
+    base.update(overrides)
+    return base
+
+
+def test_plan_for_an_absent_role_is_a_creation_with_its_policies():
+    desired = role(managed_policies=["arn:aws:iam::aws:policy/ReadOnlyAccess"])
+    plan = plan_role_changes(None, desired)
+    assert plan == {"create": True, "attach": ["arn:aws:iam::aws:policy/ReadOnlyAccess"], "put_inline": ["p"]}
+    predicted = predicted_role(None, desired, plan)
+    assert predicted["tags"] == {"Project": "ecommerce-demo"}
+    assert predicted["managed_policies"] == ["arn:aws:iam::aws:policy/ReadOnlyAccess"]
+
+
+def test_plan_for_a_converged_role_is_empty():
+    assert plan_is_empty(plan_role_changes(role(), role()))
+
+
+def test_plan_corrects_a_drifted_trust_policy_only():
+    drifted = role(trust_policy=irsa_trust_policy(PROVIDER_ARN, ["kube-system/cluster-autoscaler"]))
+    plan = plan_role_changes(drifted, role())
+    assert plan["trust_policy"]
+    assert not any(v for k, v in plan.items() if k != "trust_policy")
+    assert comparable_role(predicted_role(drifted, role(), plan))["trust_policy"] == role()["trust_policy"]
+
+
+def test_plan_detects_policy_tag_and_attribute_drift():
+    current = role(
+        managed_policies=["arn:aws:iam::aws:policy/AdministratorAccess"],
+        inline_policies={"p": {"Statement": []}, "extra": {"Statement": []}},
+        tags={"Project": "ecommerce-demo", "Owner": "someone"},
+        description="old",
+    )
+    plan = plan_role_changes(current, role())
+    assert plan["detach"] == ["arn:aws:iam::aws:policy/AdministratorAccess"]
+    assert plan["put_inline"] == ["p"]
+    assert plan["delete_inline"] == ["extra"]
+    assert plan["tags_to_remove"] == ["Owner"]
+    assert plan["update_role"]
+    kept = plan_role_changes(
+        current, role(), purge_managed_policies=False, purge_inline_policies=False, purge_tags=False
+    )
+    assert kept["detach"] == []
+    assert kept["delete_inline"] == []
+    assert kept["tags_to_remove"] == []
+
+
+def test_unset_description_and_tags_are_left_alone():
+    current = role(description="set by hand", tags={"Owner": "someone"})
+    plan = plan_role_changes(current, role(description=None, tags=None))
+    assert plan_is_empty(plan)
+
+
+def test_policy_document_accepts_dicts_and_json_and_refuses_the_rest():
+    assert policy_document('{"Statement": []}') == {"Statement": []}
+    assert policy_document({"Statement": []}) == {"Statement": []}
+    with pytest.raises(InvalidPolicyInput):
+        policy_document("[1, 2]")
+    with pytest.raises(InvalidPolicyInput):
+        policy_document("not json")
