@@ -50,11 +50,11 @@ def issuer_from_url(url):
         raise InvalidPolicyInput("the OIDC issuer must not be empty")
     text = url.strip()
     if "://" in text:
-        scheme, _, text = text.partition("://")
+        scheme, _separator, text = text.partition("://")
         if scheme.lower() != "https":
             raise InvalidPolicyInput(f"an OIDC issuer URL must use https://, got {url!r}")
     text = text.rstrip("/")
-    host, _, path = text.partition("/")
+    host, _separator, path = text.partition("/")
     if not host or ":" in host or "?" in text or "#" in text:
         raise InvalidPolicyInput(f"not an OIDC issuer URL: {url!r}")
     return host.lower() + ("/" + path if path else "")
@@ -78,7 +78,7 @@ def provider_arn_for(issuer, account_id, partition="aws"):
 def resolve_provider(provider, account_id=None, partition="aws"):
     """(provider ARN, issuer) from either the provider's ARN or its issuer URL (which needs the account)."""
     if (provider or "").startswith("arn:"):
-        _, _, issuer = parse_provider_arn(provider)
+        issuer = parse_provider_arn(provider)[2]
         return provider, issuer
     issuer = issuer_from_url(provider)
     return provider_arn_for(issuer, account_id, partition), issuer
@@ -133,7 +133,7 @@ def normalize_service_accounts(service_accounts):
         if isinstance(entry, dict):
             namespace, name = entry.get("namespace"), entry.get("name")
         else:
-            namespace, _, name = str(entry).replace(":", "/").partition("/")
+            namespace, _separator, name = str(entry).replace(":", "/").partition("/")
         normalized.append((namespace, name))
     if not normalized:
         raise InvalidPolicyInput("at least one service account is needed")

@@ -12,7 +12,7 @@ short_description: Manage an IAM role for Kubernetes service accounts (IRSA) of 
 description:
   - Creates, updates or deletes an IAM role that the given Kubernetes service accounts of one EKS
     cluster assume with C(sts:AssumeRoleWithWebIdentity) through the cluster's IAM OIDC provider.
-  - The trust policy is built from O(oidc_provider), O(service_accounts) and O(audience): the
+  - The trust policy is built from O(oidc_provider), O(service_accounts) and O(audience). The
     provider is the only C(Federated) principal, and C(StringEquals) conditions pin C(<issuer>:sub) to
     C(system:serviceaccount:<namespace>:<name>) of each service account and C(<issuer>:aud) to the audience.
   - A role whose trust policy, description, session duration, managed or inline policies or tags
