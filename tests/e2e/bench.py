@@ -6,13 +6,14 @@
 Starts a private sandbox (its own SANDBOX_HOME, free ports; the components the end-to-end fixture starts),
 then for each run on an empty account: `site.yml` (first converge), `site.yml` again (no-op), `site.yml
 --check` (a plan of the converged site) and `teardown.yml -e teardown_state_backend=true` (everything).
-For each phase it measures the wall time, the CPU time of ansible-playbook and all its children, the peak
-memory of that process tree (sampled every 0.2 s: the sum of the processes' PSS, so pages that forked
-workers share are counted once; never less than the largest single process's peak RSS), the AWS API requests the sandbox
-answered (total and per service, counted at the sandbox: sandbox/aws/request_count.py), the sandbox's own
-CPU time, and the module invocations. Per play (whatever plays site.yml imports, read from the run by the
-converge_profile callback) it reports the wall time, module invocations and each role's span. The figures
-are the median over the runs; they are printed as a table next to the targets of issue 8 and written as JSON.
+For each phase it measures the wall time, the CPU time of ansible-playbook and all its children, the
+peak memory of that process tree (sampled every 0.2 s: the sum of the processes' PSS, so pages that
+forked workers share are counted once; never less than the largest single process's peak RSS), the AWS
+API requests the sandbox answered (total and per service, counted at the sandbox:
+sandbox/aws/request_count.py), the sandbox's own CPU time, and the module invocations. Per play
+(whatever plays site.yml imports, read from the run by the converge_profile callback) it reports the
+wall time, module invocations and each role's span. The figures are the median over the runs; they are
+printed as a table next to the targets of issue 8 and written as JSON.
 It measures; it never fails on time. It fails only if a playbook fails.
 """
 
@@ -195,7 +196,7 @@ def summarize(runs: list[dict]) -> dict:
 
 
 # --- the report -----------------------------------------------------------------------------------------
-def target_text(name: str, summary: dict) -> str:
+def target_text(name: str) -> str:
     wanted = TARGETS.get(name, {})
     parts = [f"wall <= {wanted['wall_seconds']} s"] if "wall_seconds" in wanted else []
     if "requests" in wanted:
@@ -221,7 +222,7 @@ def print_report(report: dict) -> None:
         print(
             f"{name:<16}{summary['wall_seconds']:>8.1f}{summary['cpu_seconds']:>8.1f}"
             f"{summary['peak_memory_mb']:>8.0f}{summary['requests']:>10.0f}{summary['module_invocations']:>9.0f}"
-            f"{summary['sandbox_cpu_seconds']:>11.1f}{summary['changed']:>9.0f}   {target_text(name, summary)}"
+            f"{summary['sandbox_cpu_seconds']:>11.1f}{summary['changed']:>9.0f}   {target_text(name)}"
         )
     print("\nAWS API requests per service (median)")
     services = sorted({s for summary in phases.values() for s in summary["requests_by_service"]})

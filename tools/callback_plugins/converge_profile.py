@@ -164,8 +164,8 @@ class CallbackModule(CallbackBase):
         plays = [play.as_dict() for play in self.plays]
         self._display.banner("CONVERGE PROFILE")
         for play in plays:
-            invoked = play["module_invocations"]
-            self._display.display(f"{play['seconds']:7.2f} s  {invoked:3d} module invocations  {play['name']}")
+            seconds, invoked = play["seconds"], play["module_invocations"]
+            self._display.display(f"{seconds:7.2f} s  {invoked:3d} module invocations  {play['name']}")
             for role, span in play["roles"].items():
                 self._display.display(f"{span['seconds']:9.2f} s  role {role} (from +{span['start']:.2f} s)")
         total = time.monotonic() - self.started
