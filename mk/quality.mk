@@ -27,5 +27,8 @@ test-molecule: sandbox-up ## every role's molecule scenario against the sandbox
 	  $(BIN)/molecule test -s $$scenario || exit 1; \
 	done
 
-test-e2e: $(STAMP) $(BIN)/helm ## a fresh sandbox: site.yml twice, --check, teardown.yml, sweep
+# Twice: with the persistent interpreter (mitogen, ansible.cfg's default) and without it (its off switch).
+test-e2e: $(STAMP) $(BIN)/helm ## a fresh sandbox: site.yml twice, --check, teardown.yml, sweep; with and without mitogen
 	@$(BIN)/python -m pytest tests/e2e -p no:cacheprovider
+	@echo "== end to end again without mitogen (ANSIBLE_STRATEGY=linear)"
+	@ANSIBLE_STRATEGY=linear $(BIN)/python -m pytest tests/e2e -p no:cacheprovider
