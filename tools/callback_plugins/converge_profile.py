@@ -19,6 +19,7 @@ import os
 import time
 from collections import Counter
 
+from ansible import constants as C
 from ansible.plugins.callback import CallbackBase
 
 DOCUMENTATION = """
@@ -162,15 +163,21 @@ class CallbackModule(CallbackBase):
     def v2_playbook_on_stats(self, stats) -> None:
         self._close_play()
         plays = [play.as_dict() for play in self.plays]
+        total = time.monotonic() - self.started
+        invocations = sum(play["module_invocations"] for play in plays)
+        self._write_json(stats, total, invocations, plays)
+        # A machine-readable stdout (ansible.posix.json, as the end-to-end tests use) stays parseable.
+        if C.config.get_config_value("DEFAULT_STDOUT_CALLBACK").endswith(("json", "jsonl")):
+            return
         self._display.banner("CONVERGE PROFILE")
         for play in plays:
             seconds, invoked = play["seconds"], play["module_invocations"]
             self._display.display(f"{seconds:7.2f} s  {invoked:3d} module invocations  {play['name']}")
             for role, span in play["roles"].items():
                 self._display.display(f"{span['seconds']:9.2f} s  role {role} (from +{span['start']:.2f} s)")
-        total = time.monotonic() - self.started
-        invocations = sum(play["module_invocations"] for play in plays)
         self._display.display(f"{total:7.2f} s  {invocations:3d} module invocations  in all plays")
+
+    def _write_json(self, stats, total: float, invocations: int, plays: list[dict]) -> None:
         path = os.environ.get("CONVERGE_PROFILE_JSON")
         if path:
             hosts = [stats.summarize(host) for host in sorted(stats.processed)]
