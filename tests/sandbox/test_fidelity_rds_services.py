@@ -106,3 +106,53 @@ def test_every_services_type_is_listed(client) -> None:
     assert [a.split(":alarm:")[1] for a in tagged_arns(client, "cloudwatch:alarm")] == [
         "fidelity-services-cpu"
     ]
+
+
+def test_describing_a_missing_parameter_group_answers_not_found(client) -> None:
+    rds = client("rds")
+    with pytest.raises(rds.exceptions.DBParameterGroupNotFoundFault):
+        rds.describe_db_parameter_groups(DBParameterGroupName="fidelity-missing")
+    with pytest.raises(rds.exceptions.DBParameterGroupNotFoundFault):
+        rds.describe_db_parameters(DBParameterGroupName="fidelity-missing")
+
+
+@pytest.mark.parametrize(("family", "force_ssl"), [("postgres15", "0"), ("postgres16", "1")])
+def test_parameter_groups_list_engine_defaults_and_keep_them_when_modified(client, family, force_ssl) -> None:
+    rds = client("rds")
+    name = f"fidelity-{family}"
+    rds.create_db_parameter_group(DBParameterGroupName=name, DBParameterGroupFamily=family, Description="f")
+
+    def force_ssl_parameter():
+        parameters = rds.describe_db_parameters(DBParameterGroupName=name)["Parameters"]
+        return next(p for p in parameters if p["ParameterName"] == "rds.force_ssl")
+
+    default = force_ssl_parameter()
+    assert default["ParameterValue"] == force_ssl
+    assert default["DataType"] == "boolean"
+    assert default["IsModifiable"] is True
+    assert default["Source"] == "engine-default"
+    rds.modify_db_parameter_group(
+        DBParameterGroupName=name,
+        Parameters=[{"ParameterName": "rds.force_ssl", "ParameterValue": "1", "ApplyMethod": "immediate"}],
+    )
+    modified = force_ssl_parameter()
+    assert modified["ParameterValue"] == "1"
+    assert modified["DataType"] == "boolean"
+    assert modified["Source"] == "user"
+    rds.delete_db_parameter_group(DBParameterGroupName=name)
+
+
+def test_gp3_instances_report_baseline_iops(client) -> None:
+    rds = client("rds")
+    described = rds.create_db_instance(
+        DBInstanceIdentifier="fidelity-gp3",
+        Engine="postgres",
+        DBInstanceClass="db.t3.micro",
+        AllocatedStorage=20,
+        StorageType="gp3",
+        MasterUsername="fidelity",
+        MasterUserPassword="fidelity-password",
+    )["DBInstance"]
+    assert described["Iops"] == 3000
+    assert rds.describe_db_instances(DBInstanceIdentifier="fidelity-gp3")["DBInstances"][0]["Iops"] == 3000
+    rds.delete_db_instance(DBInstanceIdentifier="fidelity-gp3", SkipFinalSnapshot=True)
