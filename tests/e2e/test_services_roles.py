@@ -139,9 +139,8 @@ def test_changed_backup_retention_is_planned_then_applied(sandbox, network):
     drift = ("-e", network, "-e", '{"database_backup_retention_days": 3}')
     code, output, planned = run(sandbox, *drift, "--check", "--diff")
     assert code == 0, output[-6000:]
-    assert changed_tasks(planned) == [
-        "ecommerce_demo.platform.database : Plan the changes to the DB instance"
-    ]
+    assert planned[PLAN] is True
+    assert changed_tasks(planned) == [APPLY]
     assert '-    "backup_retention_days": 7,' in output
     assert '+    "backup_retention_days": 3,' in output
     instance = sandbox.client("rds").describe_db_instances(DBInstanceIdentifier="ecommerce-demo-sandbox")
