@@ -80,7 +80,7 @@ def generate(profile, length, punctuation=True, choice=secrets.choice):
     if symbols:
         classes.append(symbols)
     while True:
-        value = "".join(choice(chars) for _ in range(length))
+        value = "".join(choice(chars) for _position in range(length))
         if all(any(c in cls for c in value) for cls in classes):
             return value
 

@@ -46,8 +46,8 @@ options:
     description:
       - The rules the generated value follows.
       - V(rds_master_password) 8-128 printable ASCII characters without V(/), V(@), V(") or space.
-      - V(elasticache_auth_token) 16-128 characters, letters, digits and C(! & # $ ^ < > -) only (the only
-        symbols ElastiCache accepts; V(@), V(") and V(/) are refused).
+      - 'V(elasticache_auth_token) 16-128 characters, letters, digits and C(! & # $ ^ < > -) only (the only
+        symbols ElastiCache accepts; V(@), V(") and V(/) are refused).'
       - V(alphanumeric) letters and digits only.
     type: str
     choices: [rds_master_password, elasticache_auth_token, alphanumeric]
