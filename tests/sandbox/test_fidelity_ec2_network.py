@@ -18,10 +18,24 @@ COLLECTIONS = Path(__file__).resolve().parents[2] / ".cache" / "collections"
 if str(COLLECTIONS) not in sys.path:
     sys.path.insert(0, str(COLLECTIONS))
 
-from ansible_collections.ecommerce_demo.platform.plugins.modules.tagged_resources_info import (  # noqa: E402
-    iam_resources,
-    tagging_api_resources,
-)
+from ansible_collections.amazon.aws.plugins.module_utils.retries import RetryingBotoClientWrapper  # noqa: E402
+from ansible_collections.ecommerce_demo.platform.plugins.modules.tagged_resources_info import Sweep  # noqa: E402
+
+
+class SweepModule:
+    """What the sweep takes from AnsibleAWSModule: its parameters, its region, and (retrying) clients,
+    here on the sandbox's endpoint."""
+
+    def __init__(self, make_client, tags: dict[str, str]) -> None:
+        # Managed policies are searched among those named like ours (the sweep's derived names) or attached
+        # to our roles: tags alone would cost a tag read per policy of the account.
+        names = [{"type": "iam:policy", "name_prefix": "sweep-policy-"}]
+        self.params = {"tags": tags, "names": names, "resource_type_filters": [], "account_id": "123456789012"}
+        self.region = "us-east-1"
+        self._make_client = make_client
+
+    def client(self, service: str, retry_decorator=None):
+        return RetryingBotoClientWrapper(self._make_client(service), retry_decorator)
 
 
 @pytest.fixture
@@ -103,9 +117,11 @@ def leftovers(client, tags):
 
 
 def sweep(client, tags) -> dict[str, str]:
-    found = tagging_api_resources(client("resourcegroupstaggingapi"), tags, [])
-    found += iam_resources(client("iam"), tags)
-    return {r["arn"]: r["resource_type"] for r in found}
+    """The module's own search, by tag (Resource Groups Tagging API, confirmed by listing) and in IAM."""
+    search = Sweep(SweepModule(client, tags))
+    search.by_tag()
+    search.iam()
+    return {r["arn"]: r["resource_type"] for r in search.findings.results()}
 
 
 def test_the_sweep_finds_a_leftover_of_every_network_and_irsa_type(client, tags, leftovers) -> None:
