@@ -6,6 +6,7 @@ search functions with boto3 clients, so what is proven is what teardown.yml's sw
 
 from __future__ import annotations
 
+import importlib
 import json
 import sys
 import uuid
@@ -18,8 +19,11 @@ COLLECTIONS = Path(__file__).resolve().parents[2] / ".cache" / "collections"
 if str(COLLECTIONS) not in sys.path:
     sys.path.insert(0, str(COLLECTIONS))
 
-from ansible_collections.amazon.aws.plugins.module_utils.retries import RetryingBotoClientWrapper  # noqa: E402
-from ansible_collections.ecommerce_demo.platform.plugins.modules.tagged_resources_info import Sweep  # noqa: E402
+RETRIES = importlib.import_module("ansible_collections.amazon.aws.plugins.module_utils.retries")
+SWEEP = importlib.import_module("ansible_collections.ecommerce_demo.platform.plugins.modules.tagged_resources_info")
+
+
+ACCOUNT = "123456789012"
 
 
 class SweepModule:
@@ -30,12 +34,17 @@ class SweepModule:
         # Managed policies are searched among those named like ours (the sweep's derived names) or attached
         # to our roles: tags alone would cost a tag read per policy of the account.
         names = [{"type": "iam:policy", "name_prefix": "sweep-policy-"}]
-        self.params = {"tags": tags, "names": names, "resource_type_filters": [], "account_id": "123456789012"}
+        self.params = {
+            "tags": tags,
+            "names": names,
+            "resource_type_filters": [],
+            "account_id": "123456789012",
+        }
         self.region = "us-east-1"
         self._make_client = make_client
 
     def client(self, service: str, retry_decorator=None):
-        return RetryingBotoClientWrapper(self._make_client(service), retry_decorator)
+        return RETRIES.RetryingBotoClientWrapper(self._make_client(service), retry_decorator)
 
 
 @pytest.fixture
@@ -118,7 +127,7 @@ def leftovers(client, tags):
 
 def sweep(client, tags) -> dict[str, str]:
     """The module's own search, by tag (Resource Groups Tagging API, confirmed by listing) and in IAM."""
-    search = Sweep(SweepModule(client, tags))
+    search = SWEEP.Sweep(SweepModule(client, tags))
     search.by_tag()
     search.iam()
     return {r["arn"]: r["resource_type"] for r in search.findings.results()}
