@@ -20,7 +20,9 @@ if str(COLLECTIONS) not in sys.path:
     sys.path.insert(0, str(COLLECTIONS))
 
 RETRIES = importlib.import_module("ansible_collections.amazon.aws.plugins.module_utils.retries")
-SWEEP = importlib.import_module("ansible_collections.ecommerce_demo.platform.plugins.modules.tagged_resources_info")
+SWEEP = importlib.import_module(
+    "ansible_collections.ecommerce_demo.platform.plugins.modules.tagged_resources_info"
+)
 
 
 ACCOUNT = "123456789012"
