@@ -237,14 +237,3 @@ def wait_outcome(status, wanted):
     if status is None:
         return "failed"
     return "failed" if status in ("create-failed", "deleting") else "wait"
-
-
-def poll_delays(timeout, first=2, longest=15):
-    """Sleeps between polls: 2, 4, 8, 15, 15, ... seconds, together at most ``timeout``."""
-    delays, total, delay = [], 0, first
-    while total < timeout:
-        delay = min(delay, timeout - total)
-        delays.append(delay)
-        total += delay
-        delay = min(delay * 2, longest)
-    return delays

@@ -290,9 +290,9 @@ from ansible_collections.ecommerce_demo.platform.plugins.module_utils.elasticach
 from ansible_collections.ecommerce_demo.platform.plugins.module_utils.elasticache import immutable_changes
 from ansible_collections.ecommerce_demo.platform.plugins.module_utils.elasticache import input_errors
 from ansible_collections.ecommerce_demo.platform.plugins.module_utils.elasticache import modify_parameters
-from ansible_collections.ecommerce_demo.platform.plugins.module_utils.elasticache import poll_delays
 from ansible_collections.ecommerce_demo.platform.plugins.module_utils.elasticache import subnet_group_state
 from ansible_collections.ecommerce_demo.platform.plugins.module_utils.elasticache import wait_outcome
+from ansible_collections.ecommerce_demo.platform.plugins.module_utils.waits import poll_delays
 
 
 class ModuleFailure(Exception):
