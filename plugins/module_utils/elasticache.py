@@ -50,7 +50,7 @@ class ElastiCacheErrorHandler(AWSErrorHandler):
 
 def node_type_error(node_type):
     """None when ``node_type`` is an ElastiCache node type, else the reason it is not."""
-    if node_type is None or _NODE_TYPE.match(node_type):
+    if node_type is None or _NODE_TYPE.fullmatch(node_type):
         return None
     return f"'{node_type}' is not an ElastiCache node type (for example cache.t3.micro, cache.r7g.large)"
 
@@ -59,7 +59,7 @@ def auth_token_error(token):
     """None when ``token`` is acceptable to ElastiCache as an AUTH token, else why not (never the token)."""
     if token is None:
         return None
-    if not _AUTH_TOKEN.match(token):
+    if not _AUTH_TOKEN.fullmatch(token):
         return f"the AUTH token must be 16 to 128 printable ASCII characters (it has {len(token)})"
     if _AUTH_TOKEN_FORBIDDEN & set(token):
         return 'the AUTH token must not contain @, " or /'
