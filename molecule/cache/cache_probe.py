@@ -25,12 +25,12 @@ def main() -> None:
     elasticache = session.client("elasticache", endpoint_url=args.endpoint_url)
     secrets = session.client("secretsmanager", endpoint_url=args.endpoint_url)
     group = elasticache.describe_replication_groups(ReplicationGroupId=args.group)["ReplicationGroups"][0]
-    cluster = elasticache.describe_cache_clusters(CacheClusterId=group["MemberClusters"][0], ShowCacheNodeInfo=True)[
-        "CacheClusters"
-    ][0]
-    subnet_group = elasticache.describe_cache_subnet_groups(CacheSubnetGroupName=cluster["CacheSubnetGroupName"])[
-        "CacheSubnetGroups"
-    ][0]
+    cluster = elasticache.describe_cache_clusters(
+        CacheClusterId=group["MemberClusters"][0], ShowCacheNodeInfo=True
+    )["CacheClusters"][0]
+    subnet_group = elasticache.describe_cache_subnet_groups(
+        CacheSubnetGroupName=cluster["CacheSubnetGroupName"]
+    )["CacheSubnetGroups"][0]
     tags = elasticache.list_tags_for_resource(ResourceName=group["ARN"])["TagList"]
     subnet_tags = elasticache.list_tags_for_resource(ResourceName=subnet_group["ARN"])["TagList"]
     secret = json.loads(secrets.get_secret_value(SecretId=args.secret)["SecretString"])

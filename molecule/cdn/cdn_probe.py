@@ -24,7 +24,9 @@ def main() -> None:
     oacs = cloudfront.list_origin_access_controls()["OriginAccessControlList"].get("Items", [])
     tags = cloudfront.list_tags_for_resource(Resource=summary["ARN"])["Tags"].get("Items", [])
     try:
-        encryption = s3.get_bucket_encryption(Bucket=args.bucket)["ServerSideEncryptionConfiguration"]["Rules"]
+        encryption = s3.get_bucket_encryption(Bucket=args.bucket)["ServerSideEncryptionConfiguration"][
+            "Rules"
+        ]
     except ClientError:
         encryption = []
     print(
@@ -41,7 +43,9 @@ def main() -> None:
                     "PublicAccessBlockConfiguration"
                 ],
                 "bucket_versioning": s3.get_bucket_versioning(Bucket=args.bucket).get("Status"),
-                "bucket_tags": {t["Key"]: t["Value"] for t in s3.get_bucket_tagging(Bucket=args.bucket)["TagSet"]},
+                "bucket_tags": {
+                    t["Key"]: t["Value"] for t in s3.get_bucket_tagging(Bucket=args.bucket)["TagSet"]
+                },
             },
             default=str,
         )

@@ -126,7 +126,11 @@ def distribution_config(params, region, oac_id):
     if params.get("alb_hostname"):
         origins.append(alb_origin(params["alb_hostname"], params["alb_origin_protocol_policy"]))
         default = _behavior(ALB_ORIGIN_ID, CACHING_DISABLED, ALL_VIEWER_EXCEPT_HOST_HEADER, ALL_METHODS)
-        api = [_behavior(ALB_ORIGIN_ID, CACHING_DISABLED, ALL_VIEWER_EXCEPT_HOST_HEADER, ALL_METHODS, API_PATH_PATTERN)]
+        api = [
+            _behavior(
+                ALB_ORIGIN_ID, CACHING_DISABLED, ALL_VIEWER_EXCEPT_HOST_HEADER, ALL_METHODS, API_PATH_PATTERN
+            )
+        ]
         behaviors = api + static
     else:
         default = _behavior(ASSETS_ORIGIN_ID, CACHING_OPTIMIZED)
@@ -174,7 +178,9 @@ def is_subset(wanted, current):
 
 def changed_keys(wanted, current):
     """The managed top-level keys whose wanted value is not in the current config."""
-    return [key for key in MANAGED_KEYS if key in wanted and not is_subset(wanted[key], (current or {}).get(key))]
+    return [
+        key for key in MANAGED_KEYS if key in wanted and not is_subset(wanted[key], (current or {}).get(key))
+    ]
 
 
 def project(current, wanted):
@@ -183,7 +189,9 @@ def project(current, wanted):
         return {key: project(current.get(key), value) for key, value in wanted.items() if key in current}
     if isinstance(wanted, list) and isinstance(current, list):
         if all(not isinstance(v, (dict, list)) for v in wanted):
-            return sorted(current, key=str) if sorted(map(str, wanted)) == sorted(map(str, current)) else current
+            return (
+                sorted(current, key=str) if sorted(map(str, wanted)) == sorted(map(str, current)) else current
+            )
         template = wanted[0] if wanted else None
         by_identity = {_identity(item): item for item in wanted if _identity(item)}
         return [project(item, by_identity.get(_identity(item), template)) for item in current]
@@ -202,7 +210,7 @@ def comparable(config):
 
 
 def update_config(current, wanted):
-    """The full DistributionConfig UpdateDistribution needs: the current one with the managed keys replaced."""
+    """The full DistributionConfig UpdateDistribution needs: the current one, managed keys replaced."""
     return {**current, **wanted}
 
 
@@ -255,6 +263,7 @@ def policy_differs(wanted, current_json):
 
 def _normalize_policy(policy):
     """Policies as AWS returns them: a statement's single-element lists may come back as strings."""
+
     def norm(value):
         if isinstance(value, dict):
             return {k: norm(v) for k, v in value.items()}

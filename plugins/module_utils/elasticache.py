@@ -28,13 +28,19 @@ _NODE_TYPE = re.compile(
     r")$"
 )
 # An AUTH token: 16 to 128 printable ASCII characters, none of them @, " or / (AWS's rule).
-_AUTH_TOKEN = re.compile(r'^[\x20-\x7e]{16,128}$')
+_AUTH_TOKEN = re.compile(r"^[\x20-\x7e]{16,128}$")
 _AUTH_TOKEN_FORBIDDEN = set('@"/')
 
 # Settings AWS cannot change on an existing group; a difference is an error, not a silent no-op.
 IMMUTABLE_SETTINGS = ("at_rest_encryption", "transit_encryption", "port", "num_cache_clusters")
 # Settings ModifyReplicationGroup changes in place.
-MODIFIABLE_SETTINGS = ("description", "cache_node_type", "security_group_ids", "snapshot_retention_limit", "multi_az")
+MODIFIABLE_SETTINGS = (
+    "description",
+    "cache_node_type",
+    "security_group_ids",
+    "snapshot_retention_limit",
+    "multi_az",
+)
 TRANSITIONAL_STATES = ("creating", "modifying", "snapshotting")
 
 
@@ -115,7 +121,9 @@ def group_state(group, member_cluster):
         "cache_node_type": group.get("CacheNodeType"),
         "num_cache_clusters": len(group.get("MemberClusters") or []),
         "port": primary.get("Port"),
-        "security_group_ids": sorted(sg["SecurityGroupId"] for sg in member_cluster.get("SecurityGroups") or []),
+        "security_group_ids": sorted(
+            sg["SecurityGroupId"] for sg in member_cluster.get("SecurityGroups") or []
+        ),
         "snapshot_retention_limit": group.get("SnapshotRetentionLimit", 0),
         "multi_az": group.get("MultiAZ") == "enabled",
         "transit_encryption": bool(group.get("TransitEncryptionEnabled")),

@@ -7,7 +7,7 @@
 
 
 def poll_delays(timeout, first=2, longest=15):
-    """Sleeps between polls: 2, 4, 8, 15, 15, ... seconds, together exactly ``timeout`` (the last one shortened).
+    """Sleeps between polls: 2, 4, 8, 15, 15, ... seconds, together exactly ``timeout`` (the last shortened).
 
     Short at first, so that a resource that is ready within seconds (or a sandbox) costs seconds, and
     never longer than ``longest``, so that a resource that takes minutes is seen soon after it is ready.

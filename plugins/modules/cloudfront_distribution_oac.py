@@ -7,8 +7,8 @@
 DOCUMENTATION = r"""
 ---
 module: cloudfront_distribution_oac
-version_added: 0.2.0
-short_description: A CloudFront distribution in front of a private S3 assets bucket (origin access control) and an ALB
+version_added: 0.1.0
+short_description: CloudFront in front of a private S3 assets bucket (origin access control) and an ALB
 description:
   - Manages, as one unit, the three things that only work together
     - the private, encrypted, versioned assets bucket, whose bucket policy admits only this distribution
@@ -94,21 +94,25 @@ options:
     type: int
     default: 1800
 notes:
-  - "IAM permissions: C(cloudfront:ListDistributions), C(cloudfront:GetDistribution), C(cloudfront:GetDistributionConfig),
-    C(cloudfront:CreateDistributionWithTags), C(cloudfront:UpdateDistribution), C(cloudfront:DeleteDistribution),
+  - "IAM permissions: C(cloudfront:ListDistributions), C(cloudfront:GetDistribution),
+    C(cloudfront:GetDistributionConfig), C(cloudfront:CreateDistributionWithTags),
+    C(cloudfront:UpdateDistribution), C(cloudfront:DeleteDistribution),
     C(cloudfront:ListTagsForResource), C(cloudfront:TagResource), C(cloudfront:UntagResource),
-    C(cloudfront:ListOriginAccessControls), C(cloudfront:GetOriginAccessControl), C(cloudfront:CreateOriginAccessControl),
-    C(cloudfront:UpdateOriginAccessControl), C(cloudfront:DeleteOriginAccessControl); C(s3:CreateBucket), C(s3:ListBucket),
+    C(cloudfront:ListOriginAccessControls), C(cloudfront:GetOriginAccessControl),
+    C(cloudfront:CreateOriginAccessControl), C(cloudfront:UpdateOriginAccessControl),
+    C(cloudfront:DeleteOriginAccessControl); C(s3:CreateBucket), C(s3:ListBucket),
     C(s3:GetEncryptionConfiguration), C(s3:PutEncryptionConfiguration), C(s3:GetBucketPublicAccessBlock),
     C(s3:PutBucketPublicAccessBlock), C(s3:GetBucketOwnershipControls), C(s3:PutBucketOwnershipControls),
     C(s3:GetBucketVersioning), C(s3:PutBucketVersioning), C(s3:GetBucketTagging), C(s3:PutBucketTagging),
-    C(s3:GetBucketPolicy), C(s3:PutBucketPolicy), C(s3:ListBucketVersions), C(s3:DeleteObjectVersion), C(s3:DeleteBucket)."
+    C(s3:GetBucketPolicy), C(s3:PutBucketPolicy), C(s3:ListBucketVersions), C(s3:DeleteObjectVersion),
+    C(s3:DeleteBucket)."
 attributes:
   check_mode:
     description: Can run in check_mode and return changed status prediction without modifying target.
     support: full
   diff_mode:
-    description: Will return details on what has changed (or possibly needs changing in diff mode) when in diff mode.
+    description: >-
+      Will return details on what has changed (or possibly needs changing in diff mode) when in diff mode.
     support: full
 extends_documentation_fragment:
   - amazon.aws.common.modules
@@ -272,7 +276,10 @@ def distribution_tags(client, arn):
 @Handler.common_error_handler("create distribution")
 def create_distribution(client, config, tags):
     response = client.create_distribution_with_tags(
-        DistributionConfigWithTags={"DistributionConfig": config, "Tags": {"Items": ansible_dict_to_boto3_tag_list(tags)}},
+        DistributionConfigWithTags={
+            "DistributionConfig": config,
+            "Tags": {"Items": ansible_dict_to_boto3_tag_list(tags)},
+        },
         aws_retry=True,
     )
     return response["Distribution"], response["ETag"]
@@ -311,13 +318,17 @@ def find_oac(client, name):
 
 @Handler.common_error_handler("create origin access control")
 def create_oac(client, config):
-    return client.create_origin_access_control(OriginAccessControlConfig=config, aws_retry=True)["OriginAccessControl"]
+    return client.create_origin_access_control(OriginAccessControlConfig=config, aws_retry=True)[
+        "OriginAccessControl"
+    ]
 
 
 @Handler.common_error_handler("update origin access control")
 def update_oac(client, oac_id, config):
     etag = client.get_origin_access_control(Id=oac_id, aws_retry=True)["ETag"]
-    client.update_origin_access_control(Id=oac_id, IfMatch=etag, OriginAccessControlConfig=config, aws_retry=True)
+    client.update_origin_access_control(
+        Id=oac_id, IfMatch=etag, OriginAccessControlConfig=config, aws_retry=True
+    )
 
 
 @Handler.deletion_error_handler("delete origin access control")
@@ -328,7 +339,7 @@ def delete_oac(client, oac_id):
 
 def wait_deployed(client, dist_id, timeout, sleep=time.sleep):
     status = None
-    for delay in [0] + poll_delays(timeout):
+    for delay in [0, *poll_delays(timeout)]:
         sleep(delay)
         found = get_distribution(client, dist_id)
         if found is None:
@@ -353,16 +364,19 @@ def _s3_read(call, missing_codes, **kwargs):
         return None
 
 
+BUCKET_ENCRYPTION = {
+    "Rules": [{"ApplyServerSideEncryptionByDefault": {"SSEAlgorithm": "AES256"}, "BucketKeyEnabled": False}]
+}
+BUCKET_PUBLIC_ACCESS_BLOCK = {
+    "BlockPublicAcls": True,
+    "IgnorePublicAcls": True,
+    "BlockPublicPolicy": True,
+    "RestrictPublicBuckets": True,
+}
+
+
 class Bucket:
     """Reads and converges the assets bucket's settings, one small function per setting."""
-
-    ENCRYPTION = {"Rules": [{"ApplyServerSideEncryptionByDefault": {"SSEAlgorithm": "AES256"}, "BucketKeyEnabled": False}]}
-    PUBLIC_ACCESS_BLOCK = {
-        "BlockPublicAcls": True,
-        "IgnorePublicAcls": True,
-        "BlockPublicPolicy": True,
-        "RestrictPublicBuckets": True,
-    }
 
     def __init__(self, client, name, region, check_mode):
         self.client, self.name, self.region, self.check_mode = client, name, region, check_mode
@@ -376,7 +390,9 @@ class Bucket:
 
     def read(self):
         c, n = self.client, self.name
-        encryption = _s3_read(c.get_bucket_encryption, ["ServerSideEncryptionConfigurationNotFoundError"], Bucket=n)
+        encryption = _s3_read(
+            c.get_bucket_encryption, ["ServerSideEncryptionConfigurationNotFoundError"], Bucket=n
+        )
         block = _s3_read(c.get_public_access_block, ["NoSuchPublicAccessBlockConfiguration"], Bucket=n)
         ownership = _s3_read(c.get_bucket_ownership_controls, ["OwnershipControlsNotFoundError"], Bucket=n)
         tags = _s3_read(c.get_bucket_tagging, ["NoSuchTagSet"], Bucket=n)
@@ -385,7 +401,9 @@ class Bucket:
         return {
             "encryption": rules[0]["ApplyServerSideEncryptionByDefault"]["SSEAlgorithm"] if rules else None,
             "public_access_block": (block or {}).get("PublicAccessBlockConfiguration"),
-            "object_ownership": ((ownership or {}).get("OwnershipControls", {}).get("Rules") or [{}])[0].get("ObjectOwnership"),
+            "object_ownership": ((ownership or {}).get("OwnershipControls", {}).get("Rules") or [{}])[0].get(
+                "ObjectOwnership"
+            ),
             "versioning": c.get_bucket_versioning(Bucket=n, aws_retry=True).get("Status"),
             "tags": boto3_tag_list_to_ansible_dict((tags or {}).get("TagSet", [])),
             "policy": (policy or {}).get("Policy"),
@@ -395,7 +413,7 @@ class Bucket:
     def wanted(tags):
         return {
             "encryption": "AES256",
-            "public_access_block": dict(Bucket.PUBLIC_ACCESS_BLOCK),
+            "public_access_block": dict(BUCKET_PUBLIC_ACCESS_BLOCK),
             "object_ownership": "BucketOwnerEnforced",
             "versioning": "Enabled",
             "tags": tags,
@@ -418,12 +436,14 @@ class Bucket:
         if current.get("encryption") != wanted["encryption"]:
             changed = True
             self.check_mode or c.put_bucket_encryption(
-                Bucket=n, ServerSideEncryptionConfiguration=self.ENCRYPTION, aws_retry=True
+                Bucket=n, ServerSideEncryptionConfiguration=BUCKET_ENCRYPTION, aws_retry=True
             )
         if current.get("object_ownership") != wanted["object_ownership"]:
             changed = True
             self.check_mode or c.put_bucket_ownership_controls(
-                Bucket=n, OwnershipControls={"Rules": [{"ObjectOwnership": wanted["object_ownership"]}]}, aws_retry=True
+                Bucket=n,
+                OwnershipControls={"Rules": [{"ObjectOwnership": wanted["object_ownership"]}]},
+                aws_retry=True,
             )
         if current.get("versioning") != wanted["versioning"]:
             changed = True
@@ -436,13 +456,17 @@ class Bucket:
             tags = wanted["tags"] if purge_tags else {**(current.get("tags") or {}), **wanted["tags"]}
             if not self.check_mode:
                 if tags:
-                    c.put_bucket_tagging(Bucket=n, Tagging={"TagSet": ansible_dict_to_boto3_tag_list(tags)}, aws_retry=True)
+                    c.put_bucket_tagging(
+                        Bucket=n, Tagging={"TagSet": ansible_dict_to_boto3_tag_list(tags)}, aws_retry=True
+                    )
                 else:
                     c.delete_bucket_tagging(Bucket=n, aws_retry=True)
         return changed
 
     def put_policy(self, policy):
-        self.check_mode or self.client.put_bucket_policy(Bucket=self.name, Policy=json.dumps(policy), aws_retry=True)
+        self.check_mode or self.client.put_bucket_policy(
+            Bucket=self.name, Policy=json.dumps(policy), aws_retry=True
+        )
 
     def empty_and_delete(self):
         """Delete every object version and delete marker ("null" versions included), then the bucket."""
@@ -451,7 +475,9 @@ class Bucket:
             entries = cf.versions_to_delete(page)
             for start in range(0, len(entries), 1000):
                 self.client.delete_objects(
-                    Bucket=self.name, Delete={"Objects": entries[start:start + 1000], "Quiet": True}, aws_retry=True
+                    Bucket=self.name,
+                    Delete={"Objects": entries[start : start + 1000], "Quiet": True},
+                    aws_retry=True,
                 )
         self.client.delete_bucket(Bucket=self.name, aws_retry=True)
 
@@ -520,9 +546,16 @@ def present(module, cloudfront, s3, region, partition):
     if found is None:
         changed = True
         diff_before["distribution"] = {}
-        summary = {"id": "", "arn": "", "domain_name": "", "status": "InProgress", "enabled": p["enabled"],
-                   "price_class": p["price_class"], "origin_ids": [o["Id"] for o in wanted["Origins"]["Items"]],
-                   "tags": p["tags"]}
+        summary = {
+            "id": "",
+            "arn": "",
+            "domain_name": "",
+            "status": "InProgress",
+            "enabled": p["enabled"],
+            "price_class": p["price_class"],
+            "origin_ids": [o["Id"] for o in wanted["Origins"]["Items"]],
+            "tags": p["tags"],
+        }
         if not check:
             dist, etag = create_distribution(cloudfront, cf.create_config(wanted, p["comment"]), p["tags"])
             summary = distribution_summary(dist, p["tags"])
@@ -534,7 +567,9 @@ def present(module, cloudfront, s3, region, partition):
         if cf.changed_keys(wanted, current):
             changed = True
             if not check:
-                dist, etag = update_distribution(cloudfront, dist["Id"], cf.update_config(current, wanted), etag)
+                dist, etag = update_distribution(
+                    cloudfront, dist["Id"], cf.update_config(current, wanted), etag
+                )
         to_set, to_remove = compare_aws_tags(tags, p["tags"], purge_tags=p["purge_tags"])
         if to_set or to_remove:
             changed = True
@@ -545,8 +580,11 @@ def present(module, cloudfront, s3, region, partition):
                     tag_distribution(cloudfront, dist["ARN"], to_set)
         summary = distribution_summary(dist, p["tags"] if p["purge_tags"] else {**tags, **p["tags"]})
         if check:
-            summary.update(enabled=p["enabled"], price_class=p["price_class"],
-                           origin_ids=[o["Id"] for o in wanted["Origins"]["Items"]])
+            summary.update(
+                enabled=p["enabled"],
+                price_class=p["price_class"],
+                origin_ids=[o["Id"] for o in wanted["Origins"]["Items"]],
+            )
     diff_after["distribution"] = {**cf.comparable(wanted), "Tags": p["tags"]}
 
     # 4. The bucket policy: only this distribution, which now has an ARN.
@@ -615,7 +653,9 @@ def main():
         assets_bucket=dict(type="str", required=True),
         origin_access_control_name=dict(type="str"),
         alb_hostname=dict(type="str", default=""),
-        alb_origin_protocol_policy=dict(type="str", choices=["http-only", "https-only", "match-viewer"], default="http-only"),
+        alb_origin_protocol_policy=dict(
+            type="str", choices=["http-only", "https-only", "match-viewer"], default="http-only"
+        ),
         static_path_patterns=dict(type="list", elements="str", default=["/static/*"]),
         price_class=dict(type="str", choices=list(cf.PRICE_CLASSES), default="PriceClass_100"),
         enabled=dict(type="bool", default=True),

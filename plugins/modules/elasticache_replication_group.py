@@ -7,7 +7,7 @@
 DOCUMENTATION = r"""
 ---
 module: elasticache_replication_group
-version_added: 0.2.0
+version_added: 0.1.0
 short_description: Manage an ElastiCache (Redis OSS) replication group with AUTH, TLS and its subnet group
 description:
   - Creates, updates or deletes an ElastiCache replication group (cluster mode disabled) with in-transit
@@ -29,7 +29,9 @@ options:
     required: true
     aliases: [name]
   state:
-    description: V(present) creates or updates the group; V(absent) deletes it (and the subnet group, see O(cache_subnet_group_name)).
+    description:
+      - V(present) creates or updates the group.
+      - V(absent) deletes it (and the subnet group, see O(cache_subnet_group_name)).
     type: str
     choices: [present, absent]
     default: present
@@ -38,7 +40,9 @@ options:
     type: str
     default: Managed by ecommerce_demo.platform
   engine_version:
-    description: Redis OSS engine version at creation, for example V(7.1). An existing group on another version fails.
+    description:
+      - Redis OSS engine version at creation, for example V(7.1).
+      - An existing group on another version fails (no upgrades).
     type: str
     default: "7.1"
   cache_node_type:
@@ -68,11 +72,13 @@ options:
   cache_subnet_group_name:
     description:
       - Name of the cache subnet group the group is created in.
-      - With O(subnet_ids), the module manages the subnet group too (created with O(tags), subnets kept in line),
+      - With O(subnet_ids), the module manages the subnet group too (created with O(tags), subnets kept),
         and with O(state=absent) deletes it once the replication group is gone.
     type: str
   subnet_ids:
-    description: Subnets of the cache subnet group O(cache_subnet_group_name); empty leaves the subnet group alone.
+    description:
+      - Subnets of the cache subnet group O(cache_subnet_group_name).
+      - Empty leaves the subnet group alone.
     type: list
     elements: str
     default: []
@@ -92,7 +98,8 @@ options:
     type: str
   auth_token:
     description:
-      - The Redis AUTH token (password) sent at creation. 16 to 128 printable characters without C(@), C(") or C(/).
+      - The Redis AUTH token (password) sent at creation.
+      - 16 to 128 printable characters without C(@), C(") or C(/).
       - Required to create a group with O(transit_encryption); not needed to update or delete one.
     type: str
   apply_immediately:
@@ -109,7 +116,8 @@ options:
     default: true
   wait:
     description:
-      - Wait until the group is available (or deleted). V(false) starts the change and returns, so that other slow
+      - Wait until the group is available (or deleted).
+      - V(false) starts the change and returns, so that other slow
         work can run meanwhile; a later call with V(true) does the waiting.
       - Deleting the subnet group always waits for the replication group to be gone.
     type: bool
@@ -123,14 +131,16 @@ notes:
     C(elasticache:DescribeCacheSubnetGroups), C(elasticache:CreateReplicationGroup),
     C(elasticache:ModifyReplicationGroup), C(elasticache:DeleteReplicationGroup),
     C(elasticache:CreateCacheSubnetGroup), C(elasticache:ModifyCacheSubnetGroup),
-    C(elasticache:DeleteCacheSubnetGroup), C(elasticache:ListTagsForResource), C(elasticache:AddTagsToResource),
-    C(elasticache:RemoveTagsFromResource); C(ec2:Describe*) for the subnets; with a KMS key C(kms:CreateGrant)."
+    C(elasticache:DeleteCacheSubnetGroup), C(elasticache:ListTagsForResource),
+    C(elasticache:AddTagsToResource), C(elasticache:RemoveTagsFromResource); C(ec2:Describe*) for the
+    subnets; with a KMS key C(kms:CreateGrant)."
 attributes:
   check_mode:
     description: Can run in check_mode and return changed status prediction without modifying target.
     support: full
   diff_mode:
-    description: Will return details on what has changed (or possibly needs changing in diff mode) when in diff mode.
+    description: >-
+      Will return details on what has changed (or possibly needs changing in diff mode) when in diff mode.
     support: full
 extends_documentation_fragment:
   - amazon.aws.common.modules
@@ -281,7 +291,9 @@ from ansible_collections.amazon.aws.plugins.module_utils.tagging import ansible_
 from ansible_collections.amazon.aws.plugins.module_utils.tagging import boto3_tag_list_to_ansible_dict
 from ansible_collections.amazon.aws.plugins.module_utils.tagging import compare_aws_tags
 
-from ansible_collections.ecommerce_demo.platform.plugins.module_utils.elasticache import ElastiCacheErrorHandler
+from ansible_collections.ecommerce_demo.platform.plugins.module_utils.elasticache import (
+    ElastiCacheErrorHandler,
+)
 from ansible_collections.ecommerce_demo.platform.plugins.module_utils.elasticache import comparable
 from ansible_collections.ecommerce_demo.platform.plugins.module_utils.elasticache import create_parameters
 from ansible_collections.ecommerce_demo.platform.plugins.module_utils.elasticache import desired_state
@@ -304,7 +316,9 @@ class ModuleFailure(Exception):
 
 @ElastiCacheErrorHandler.list_error_handler("describe replication group")
 def describe_group(client, group_id):
-    return client.describe_replication_groups(ReplicationGroupId=group_id, aws_retry=True)["ReplicationGroups"]
+    return client.describe_replication_groups(ReplicationGroupId=group_id, aws_retry=True)[
+        "ReplicationGroups"
+    ]
 
 
 @ElastiCacheErrorHandler.list_error_handler("describe cache cluster")
@@ -319,7 +333,9 @@ def describe_subnet_group(client, name):
 
 @ElastiCacheErrorHandler.list_error_handler("list tags of")
 def list_tags(client, arn):
-    return boto3_tag_list_to_ansible_dict(client.list_tags_for_resource(ResourceName=arn, aws_retry=True)["TagList"])
+    return boto3_tag_list_to_ansible_dict(
+        client.list_tags_for_resource(ResourceName=arn, aws_retry=True)["TagList"]
+    )
 
 
 def read_group(client, group_id, with_tags=True):
@@ -409,7 +425,7 @@ def update_tags(client, check_mode, arn, current, desired, purge):
 def wait_for(client, group_id, wanted, timeout, sleep=time.sleep):
     """Wait until the group is ``wanted`` (available / deleted); fail with its last status at the timeout."""
     status = None
-    for delay in [0] + poll_delays(timeout):
+    for delay in [0, *poll_delays(timeout)]:
         sleep(delay)
         groups = describe_group(client, group_id)
         status = groups[0]["Status"] if groups else None
@@ -417,7 +433,9 @@ def wait_for(client, group_id, wanted, timeout, sleep=time.sleep):
         if outcome == "done":
             return
         if outcome == "failed":
-            raise ModuleFailure(f"Replication group {group_id} cannot become {wanted}: its status is {status}")
+            raise ModuleFailure(
+                f"Replication group {group_id} cannot become {wanted}: its status is {status}"
+            )
     raise ModuleFailure(
         f"Timed out after {timeout} s waiting for replication group {group_id} to be {wanted} "
         f"(last status: {status}); raise wait_timeout or look at the group in the ElastiCache console"
@@ -434,15 +452,23 @@ def ensure_subnet_group(client, module):
     desired = {"name": name, "subnet_ids": subnet_ids, "tags": params["tags"]}
     if current is None:
         if not module.check_mode:
-            create_subnet_group(client, name, f"{params['replication_group_id']} (Redis)", subnet_ids, params["tags"])
+            create_subnet_group(
+                client, name, f"{params['replication_group_id']} (Redis)", subnet_ids, params["tags"]
+            )
         return True, None, desired
     changed = False
     if current["subnet_ids"] != subnet_ids:
         changed = True
         if not module.check_mode:
             modify_subnet_group(client, name, subnet_ids)
-    changed |= update_tags(client, module.check_mode, current["arn"], current["tags"], params["tags"], params["purge_tags"])
-    after = {**current, "subnet_ids": subnet_ids, "tags": params["tags"] if params["purge_tags"] else {**current["tags"], **params["tags"]}}
+    changed |= update_tags(
+        client, module.check_mode, current["arn"], current["tags"], params["tags"], params["purge_tags"]
+    )
+    after = {
+        **current,
+        "subnet_ids": subnet_ids,
+        "tags": params["tags"] if params["purge_tags"] else {**current["tags"], **params["tags"]},
+    }
     return changed, current, after
 
 
@@ -457,7 +483,9 @@ def present(client, module):
     current = read_group(client, group_id)
     if current is None:
         if params["transit_encryption"] and params["auth_token"] is None and not module.check_mode:
-            raise ModuleFailure(f"auth_token is required to create replication group {group_id} with transit_encryption")
+            raise ModuleFailure(
+                f"auth_token is required to create replication group {group_id} with transit_encryption"
+            )
         after = {
             **desired,
             "id": group_id,
@@ -481,7 +509,9 @@ def present(client, module):
     changes = differences(desired, current)
     fixed = immutable_changes(changes)
     if fixed:
-        described = ", ".join(f"{name} {before!r} -> {after!r}" for name, (before, after) in sorted(fixed.items()))
+        described = ", ".join(
+            f"{name} {before!r} -> {after!r}" for name, (before, after) in sorted(fixed.items())
+        )
         raise ModuleFailure(
             f"Replication group {group_id} cannot be changed in place: {described}. "
             "Delete it (state=absent) and create it again, or keep the current settings."
@@ -494,7 +524,9 @@ def present(client, module):
                 # AWS refuses a modification while the group is creating or modifying.
                 wait_for(client, group_id, "available", params["wait_timeout"])
             modify_group(client, modification)
-    changed |= update_tags(client, module.check_mode, current["arn"], current["tags"], params["tags"], params["purge_tags"])
+    changed |= update_tags(
+        client, module.check_mode, current["arn"], current["tags"], params["tags"], params["purge_tags"]
+    )
 
     if module.check_mode or not changed:
         after = {**current, **{name: new for name, (_, new) in changes.items()}}
@@ -542,8 +574,14 @@ def run(module, client):
     }
     if module._diff:
         result["diff"] = {
-            "before": {"replication_group": comparable(before), "cache_subnet_group": _subnet_diff(subnet_before)},
-            "after": {"replication_group": comparable(after), "cache_subnet_group": _subnet_diff(subnet_after)},
+            "before": {
+                "replication_group": comparable(before),
+                "cache_subnet_group": _subnet_diff(subnet_before),
+            },
+            "after": {
+                "replication_group": comparable(after),
+                "cache_subnet_group": _subnet_diff(subnet_after),
+            },
         }
     return result
 

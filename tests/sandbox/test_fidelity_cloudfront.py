@@ -108,7 +108,11 @@ def test_only_a_disabled_deployed_distribution_is_deleted_and_then_its_oac(cloud
 def test_tagging_api_lists_distributions_and_assets_buckets(aws_endpoint: str, cloudfront) -> None:
     dist_id, _ = _create(cloudfront, "fid-sweep", _oac(cloudfront, "fid-sweep"))
     s3 = boto3.client(
-        "s3", endpoint_url=aws_endpoint, region_name="us-east-1", aws_access_key_id="x", aws_secret_access_key="x"
+        "s3",
+        endpoint_url=aws_endpoint,
+        region_name="us-east-1",
+        aws_access_key_id="x",
+        aws_secret_access_key="x",
     )
     s3.create_bucket(Bucket="fid-sweep-assets")
     s3.put_bucket_tagging(

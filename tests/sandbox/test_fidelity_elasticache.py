@@ -53,7 +53,9 @@ def _create_group(elasticache, group_id: str, subnet_group: str) -> dict:
 
 
 def _status(elasticache, group_id: str) -> str:
-    return elasticache.describe_replication_groups(ReplicationGroupId=group_id)["ReplicationGroups"][0]["Status"]
+    return elasticache.describe_replication_groups(ReplicationGroupId=group_id)["ReplicationGroups"][0][
+        "Status"
+    ]
 
 
 def test_created_group_is_creating_then_available_with_member_cluster_nodes(clients) -> None:
@@ -102,7 +104,10 @@ def test_modify_cache_cluster_exists(clients) -> None:
     ec2, elasticache, _ = clients
     _subnet_group(ec2, elasticache, "fid-cluster", "10.63")
     elasticache.create_cache_cluster(
-        CacheClusterId="fid-single", Engine="redis", CacheNodeType="cache.t3.micro", CacheSubnetGroupName="fid-cluster"
+        CacheClusterId="fid-single",
+        Engine="redis",
+        CacheNodeType="cache.t3.micro",
+        CacheSubnetGroupName="fid-cluster",
     )
     modified = elasticache.modify_cache_cluster(
         CacheClusterId="fid-single", CacheNodeType="cache.t3.small", ApplyImmediately=True
@@ -120,9 +125,9 @@ def test_delete_ends_with_not_found_and_frees_the_subnet_group(clients) -> None:
     _status(elasticache, "fid-delete"), _status(elasticache, "fid-delete")
     with pytest.raises(ClientError, match="CacheSubnetGroupInUse"):
         elasticache.delete_cache_subnet_group(CacheSubnetGroupName="fid-delete")
-    assert elasticache.delete_replication_group(ReplicationGroupId="fid-delete")["ReplicationGroup"]["Status"] == (
-        "deleting"
-    )
+    assert elasticache.delete_replication_group(ReplicationGroupId="fid-delete")["ReplicationGroup"][
+        "Status"
+    ] == ("deleting")
     assert _status(elasticache, "fid-delete") == "deleting"
     with pytest.raises(ClientError, match="ReplicationGroupNotFoundFault"):
         _status(elasticache, "fid-delete")
@@ -131,16 +136,21 @@ def test_delete_ends_with_not_found_and_frees_the_subnet_group(clients) -> None:
     elasticache.delete_cache_subnet_group(CacheSubnetGroupName="fid-delete")
     with pytest.raises(ClientError, match="CacheSubnetGroupNotFoundFault"):
         elasticache.delete_cache_subnet_group(CacheSubnetGroupName="fid-delete")
-    arns = [m["ResourceARN"] for m in tagging.get_resources(TagFilters=[{"Key": "Project", "Values": ["fidelity-elasticache"]}])["ResourceTagMappingList"]]
+    arns = [
+        m["ResourceARN"]
+        for m in tagging.get_resources(TagFilters=[{"Key": "Project", "Values": ["fidelity-elasticache"]}])[
+            "ResourceTagMappingList"
+        ]
+    ]
     assert not [arn for arn in arns if "fid-delete" in arn]
 
 
 def test_modify_cache_subnet_group_replaces_subnets(clients) -> None:
     ec2, elasticache, _ = clients
     subnets = _subnet_group(ec2, elasticache, "fid-subnets", "10.65")
-    changed = elasticache.modify_cache_subnet_group(CacheSubnetGroupName="fid-subnets", SubnetIds=subnets[:1])[
-        "CacheSubnetGroup"
-    ]
+    changed = elasticache.modify_cache_subnet_group(
+        CacheSubnetGroupName="fid-subnets", SubnetIds=subnets[:1]
+    )["CacheSubnetGroup"]
     assert [s["SubnetIdentifier"] for s in changed["Subnets"]] == subnets[:1]
 
 

@@ -97,13 +97,18 @@ def _member_cluster(backend: Any, group: Any, member: dict[str, Any], tags: list
     cluster.status = "creating"
     cluster.at_rest_encryption_enabled = group.at_rest_encryption_enabled
     cluster.replication_group_log_delivery_enabled = False
-    cluster.security_groups = [{"SecurityGroupId": sg, "Status": "active"} for sg in group.security_group_ids or []]
+    cluster.security_groups = [
+        {"SecurityGroupId": sg, "Status": "active"} for sg in group.security_group_ids or []
+    ]
     cluster.cache_nodes = [
         {
             "CacheNodeId": "0001",
             "CacheNodeStatus": "creating",
             "CacheNodeCreateTime": cluster.cache_cluster_create_time,
-            "Endpoint": {"Address": member["read_endpoint"]["address"], "Port": member["read_endpoint"]["port"]},
+            "Endpoint": {
+                "Address": member["read_endpoint"]["address"],
+                "Port": member["read_endpoint"]["port"],
+            },
             "ParameterGroupStatus": "in-sync",
             "CustomerAvailabilityZone": member["preferred_availability_zone"],
         }
@@ -112,14 +117,14 @@ def _member_cluster(backend: Any, group: Any, member: dict[str, Any], tags: list
 
 
 def _subnet_group_in_use(backend: Any, name: str) -> bool:
-    return any(
-        c.cache_subnet_group_name == name for c in backend.cache_clusters.values()
-    ) or any(g.cache_subnet_group_name == name for g in backend.replication_groups.values())
+    return any(c.cache_subnet_group_name == name for c in backend.cache_clusters.values()) or any(
+        g.cache_subnet_group_name == name for g in backend.replication_groups.values()
+    )
 
 
 @patch
 def elasticache_replication_group_lifecycle() -> None:
-    """Member clusters exist with CacheNodes; create/modify/delete pass through their states; deletes finish."""
+    """Member clusters exist with CacheNodes; create/modify/delete pass through states; deletes end."""
     from moto.core.responses import ActionResult, EmptyResult
     from moto.elasticache.exceptions import (
         CacheClusterNotFound,
@@ -144,7 +149,9 @@ def elasticache_replication_group_lifecycle() -> None:
 
     def create_cache_cluster(self: Any, **kwargs: Any) -> Any:
         cluster = create_cluster(self, **kwargs)
-        cluster.security_groups = [{"SecurityGroupId": sg, "Status": "active"} for sg in cluster.security_group_ids]
+        cluster.security_groups = [
+            {"SecurityGroupId": sg, "Status": "active"} for sg in cluster.security_group_ids
+        ]
         address = f"{cluster.cache_cluster_id}.sandbox.use1.cache.amazonaws.com"
         cluster.cache_nodes = [
             {
@@ -185,7 +192,8 @@ def elasticache_replication_group_lifecycle() -> None:
         group = self.replication_groups.get(replication_group_id)
         if group is not None and group.status not in ("available",):
             raise InvalidReplicationGroupState(
-                f"Replication group {replication_group_id} is not in a valid state to be deleted ({group.status})."
+                f"Replication group {replication_group_id} is not in a valid state to be deleted "
+                f"({group.status})."
             )
         group = delete_group(self, replication_group_id, retain_primary_cluster)
         group._sandbox_shown = False
@@ -213,7 +221,10 @@ def elasticache_replication_group_lifecycle() -> None:
             if value is not None and value != getattr(group, attr):
                 setattr(group, attr, value)
                 changed = True
-        for flag, attr in (("automatic_failover_enabled", "automatic_failover"), ("multi_az_enabled", "multi_az")):
+        for flag, attr in (
+            ("automatic_failover_enabled", "automatic_failover"),
+            ("multi_az_enabled", "multi_az"),
+        ):
             value = kwargs.get(flag)
             if value is not None and getattr(group, attr) != ("enabled" if value else "disabled"):
                 setattr(group, attr, "enabled" if value else "disabled")
@@ -229,7 +240,9 @@ def elasticache_replication_group_lifecycle() -> None:
             cluster.cache_node_type = group.cache_node_type
             cluster.snapshot_retention_limit = group.snapshot_retention_limit
             cluster.security_group_ids = group.security_group_ids or []
-            cluster.security_groups = [{"SecurityGroupId": sg, "Status": "active"} for sg in cluster.security_group_ids]
+            cluster.security_groups = [
+                {"SecurityGroupId": sg, "Status": "active"} for sg in cluster.security_group_ids
+            ]
             cluster.cache_cluster_status = cluster.status = "modifying"
             cluster._sandbox_shown = False
         return group
@@ -240,7 +253,9 @@ def elasticache_replication_group_lifecycle() -> None:
             if value is not None:
                 setattr(cluster, attr, value)
         if kwargs.get("security_group_ids") is not None:
-            cluster.security_groups = [{"SecurityGroupId": sg, "Status": "active"} for sg in kwargs["security_group_ids"]]
+            cluster.security_groups = [
+                {"SecurityGroupId": sg, "Status": "active"} for sg in kwargs["security_group_ids"]
+            ]
         cluster.cache_cluster_status = cluster.status = "modifying"
         cluster._sandbox_shown = False
         return cluster
@@ -253,7 +268,9 @@ def elasticache_replication_group_lifecycle() -> None:
         group = self.cache_subnet_groups.pop(name)
         self.tagging_service.delete_all_tags_for_resource(group.arn)
 
-    def modify_cache_subnet_group(self: Any, name: str, description: str | None, subnet_ids: list[str]) -> Any:
+    def modify_cache_subnet_group(
+        self: Any, name: str, description: str | None, subnet_ids: list[str]
+    ) -> Any:
         if name not in self.cache_subnet_groups:
             raise CacheSubnetGroupNotFound(name)
         old = self.cache_subnet_groups[name]
@@ -263,7 +280,9 @@ def elasticache_replication_group_lifecycle() -> None:
             account_id=self.account_id,
             region_name=self.region_name,
             cache_subnet_group_name=name,
-            cache_subnet_group_description=old.cache_subnet_group_description if description is None else description,
+            cache_subnet_group_description=old.cache_subnet_group_description
+            if description is None
+            else description,
             subnet_ids=subnet_ids or old.subnet_ids,
             tags=old.tags,
         )

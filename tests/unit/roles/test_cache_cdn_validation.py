@@ -4,7 +4,10 @@ import pytest
 
 from tests.unit.roles.test_argument_validation import closed_port, run_role  # noqa: F401 (fixture)
 
-NETWORK = {"network_private_subnet_ids": ["subnet-1", "subnet-2"], "network_security_group_ids": {"cache": "sg-1"}}
+NETWORK = {
+    "network_private_subnet_ids": ["subnet-1", "subnet-2"],
+    "network_security_group_ids": {"cache": "sg-1"},
+}
 
 
 @pytest.mark.parametrize(
@@ -15,8 +18,12 @@ NETWORK = {"network_private_subnet_ids": ["subnet-1", "subnet-2"], "network_secu
             "cache_node_type 'cache.banana' is not an ElastiCache node type",
             id="node-type",
         ),
-        pytest.param({**NETWORK, "cache_num_cache_clusters": "two"}, "cache_num_cache_clusters", id="wrong-type"),
-        pytest.param({**NETWORK, "cache_multi_az": True}, "at least 2 with cache_multi_az", id="multi-az-alone"),
+        pytest.param(
+            {**NETWORK, "cache_num_cache_clusters": "two"}, "cache_num_cache_clusters", id="wrong-type"
+        ),
+        pytest.param(
+            {**NETWORK, "cache_multi_az": True}, "at least 2 with cache_multi_az", id="multi-az-alone"
+        ),
         pytest.param({}, "cache_subnet_ids and cache_security_group_ids are empty", id="no-network"),
     ],
 )
@@ -32,8 +39,12 @@ def test_cache_refuses_before_any_aws_call(tmp_path, closed_port, role_vars, mes
     ("role_vars", "message"),
     [
         pytest.param({"cdn_price_class": "PriceClass_Cheap"}, "cdn_price_class", id="price-class"),
-        pytest.param({"cdn_alb_hostname": "http://k8s-x.elb.amazonaws.com/"}, "cdn_alb_hostname must be", id="alb-url"),
-        pytest.param({"cdn_static_path_patterns": ["static/*"]}, "cdn_static_path_patterns must list", id="path"),
+        pytest.param(
+            {"cdn_alb_hostname": "http://k8s-x.elb.amazonaws.com/"}, "cdn_alb_hostname must be", id="alb-url"
+        ),
+        pytest.param(
+            {"cdn_static_path_patterns": ["static/*"]}, "cdn_static_path_patterns must list", id="path"
+        ),
     ],
 )
 def test_cdn_refuses_before_any_aws_call(tmp_path, closed_port, role_vars, message):  # noqa: F811

@@ -23,9 +23,11 @@ def as_aws_returns(wanted):
     """What GetDistributionConfig gives back: every default filled in, method lists reordered."""
     config = copy.deepcopy(wanted)
     config.update(CallerReference="shop-cdn", Aliases={"Quantity": 0}, Logging={"Enabled": False})
-    behaviors = [config["DefaultCacheBehavior"]] + config["CacheBehaviors"].get("Items", [])
+    behaviors = [config["DefaultCacheBehavior"], *config["CacheBehaviors"].get("Items", [])]
     for behavior in behaviors:
-        behavior.update(SmoothStreaming=False, FieldLevelEncryptionId="", TrustedSigners={"Enabled": False, "Quantity": 0})
+        behavior.update(
+            SmoothStreaming=False, FieldLevelEncryptionId="", TrustedSigners={"Enabled": False, "Quantity": 0}
+        )
         behavior["AllowedMethods"]["Items"].reverse()
     for origin in config["Origins"]["Items"]:
         origin.update(ConnectionAttempts=3, ConnectionTimeout=10, CustomHeaders={"Quantity": 0})
@@ -55,7 +57,8 @@ def test_with_the_alb_pages_and_api_go_to_it_uncached_with_everything_but_host_f
         assert behavior["CachePolicyId"] == cf.CACHING_DISABLED
         assert behavior["OriginRequestPolicyId"] == cf.ALL_VIEWER_EXCEPT_HOST_HEADER
         assert sorted(behavior["AllowedMethods"]["Items"]) == sorted(cf.ALL_METHODS)
-    assert static["TargetOriginId"] == "assets-s3" and static["CachePolicyId"] == cf.CACHING_OPTIMIZED
+    assert static["TargetOriginId"] == "assets-s3"
+    assert static["CachePolicyId"] == cf.CACHING_OPTIMIZED
     assert static["Compress"] is True
     assert all(b["ViewerProtocolPolicy"] == "redirect-to-https" for b in (default, api, static))
     alb = config["Origins"]["Items"][1]
@@ -91,7 +94,8 @@ def test_update_keeps_what_the_module_does_not_manage():
     current = as_aws_returns(cf.distribution_config(PARAMS, "us-east-1", "E1OAC"))
     wanted = cf.distribution_config({**PARAMS, "price_class": "PriceClass_200"}, "us-east-1", "E1OAC")
     updated = cf.update_config(current, wanted)
-    assert updated["CallerReference"] == "shop-cdn" and updated["Logging"] == {"Enabled": False}
+    assert updated["CallerReference"] == "shop-cdn"
+    assert updated["Logging"] == {"Enabled": False}
     assert updated["PriceClass"] == "PriceClass_200"
     assert cf.disabled_config(current)["Enabled"] is False
     assert cf.create_config(wanted, "shop-cdn")["CallerReference"] == "shop-cdn"

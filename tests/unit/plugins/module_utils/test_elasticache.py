@@ -48,12 +48,16 @@ CLUSTER = {
 }
 
 
-@pytest.mark.parametrize("node_type", ["cache.t3.micro", "cache.t4g.small", "cache.r7g.large", "cache.m5.12xlarge"])
+@pytest.mark.parametrize(
+    "node_type", ["cache.t3.micro", "cache.t4g.small", "cache.r7g.large", "cache.m5.12xlarge"]
+)
 def test_real_node_types_pass(node_type):
     assert ec.node_type_error(node_type) is None
 
 
-@pytest.mark.parametrize("node_type", ["cache.banana", "t3.micro", "cache.t3.huge", "db.t3.micro", "cache.t3.micro "])
+@pytest.mark.parametrize(
+    "node_type", ["cache.banana", "t3.micro", "cache.t3.huge", "db.t3.micro", "cache.t3.micro "]
+)
 def test_other_node_types_fail_with_the_value(node_type):
     assert node_type in ec.node_type_error(node_type)
 
@@ -62,11 +66,13 @@ def test_auth_token_rules_never_echo_the_token():
     assert ec.auth_token_error("x" * 16) is None
     assert ec.auth_token_error("x" * 128) is None
     short = ec.auth_token_error("ten-chars!")
-    assert "16 to 128" in short and "ten-chars!" not in short
+    assert "16 to 128" in short
+    assert "ten-chars!" not in short
     assert "16 to 128" in ec.auth_token_error("x" * 129)
     for forbidden in '@"/':
         message = ec.auth_token_error("x" * 20 + forbidden)
-        assert "must not contain" in message and "x" * 20 not in message
+        assert "must not contain" in message
+        assert "x" * 20 not in message
     assert ec.auth_token_error("x" * 20 + "\n") is not None
 
 
@@ -83,7 +89,10 @@ def test_input_errors_name_the_option():
 def test_converged_group_has_no_differences():
     current = ec.group_state(GROUP, CLUSTER)
     assert current["security_group_ids"] == ["sg-a", "sg-b"]
-    assert current["primary_endpoint"] == {"address": "master.shop-redis.abc.use1.cache.amazonaws.com", "port": 6379}
+    assert current["primary_endpoint"] == {
+        "address": "master.shop-redis.abc.use1.cache.amazonaws.com",
+        "port": 6379,
+    }
     assert ec.differences(ec.desired_state(PARAMS), current) == {}
 
 
@@ -113,7 +122,11 @@ def test_multi_az_brings_automatic_failover():
 def test_settings_aws_cannot_change_are_reported_as_such():
     current = ec.group_state({**GROUP, "AtRestEncryptionEnabled": False, "AuthTokenEnabled": False}, CLUSTER)
     changes = ec.differences(ec.desired_state({**PARAMS, "engine_version": "7.0"}), current)
-    assert set(ec.immutable_changes(changes)) == {"at_rest_encryption", "auth_token_enabled", "engine_version"}
+    assert set(ec.immutable_changes(changes)) == {
+        "at_rest_encryption",
+        "auth_token_enabled",
+        "engine_version",
+    }
 
 
 def test_engine_version_prefix_matches():
@@ -126,9 +139,11 @@ def test_engine_version_prefix_matches():
 def test_create_parameters_carry_tags_and_encryption_and_nothing_unset():
     create = ec.create_parameters({**PARAMS, "kms_key_id": None}, {"Project": "shop", "Env": "demo"})
     assert create["Tags"] == [{"Key": "Env", "Value": "demo"}, {"Key": "Project", "Value": "shop"}]
-    assert create["TransitEncryptionEnabled"] and create["AtRestEncryptionEnabled"]
+    assert create["TransitEncryptionEnabled"]
+    assert create["AtRestEncryptionEnabled"]
     assert create["AuthToken"] == PARAMS["auth_token"]
-    assert "KmsKeyId" not in create and "CacheParameterGroupName" not in create
+    assert "KmsKeyId" not in create
+    assert "CacheParameterGroupName" not in create
     assert create["CacheSubnetGroupName"] == "shop-redis"
 
 
@@ -148,7 +163,8 @@ def test_subnet_group_state():
             "Subnets": [{"SubnetIdentifier": "subnet-2"}, {"SubnetIdentifier": "subnet-1"}],
         }
     )
-    assert state["subnet_ids"] == ["subnet-1", "subnet-2"] and state["vpc_id"] == "vpc-1"
+    assert state["subnet_ids"] == ["subnet-1", "subnet-2"]
+    assert state["vpc_id"] == "vpc-1"
 
 
 @pytest.mark.parametrize(
