@@ -32,8 +32,8 @@ ALL_VIEWER_EXCEPT_HOST_HEADER = "b689b0a8-53d0-40ab-baf2-68738e2966ac"
 ASSETS_ORIGIN_ID = "assets-s3"
 ALB_ORIGIN_ID = "app-alb"
 API_PATH_PATTERN = "/api/*"
-ALL_METHODS = ["GET", "HEAD", "OPTIONS", "PUT", "POST", "PATCH", "DELETE"]
-READ_METHODS = ["GET", "HEAD"]
+ALL_METHODS = ("GET", "HEAD", "OPTIONS", "PUT", "POST", "PATCH", "DELETE")
+READ_METHODS = ("GET", "HEAD")
 # The keys of a DistributionConfig this module decides; every other key keeps what AWS has.
 MANAGED_KEYS = (
     "Comment",

@@ -179,7 +179,7 @@ def modify_parameters(group_id, changes, apply_immediately=True):
         "snapshot_retention_limit": "SnapshotRetentionLimit",
         "multi_az": "MultiAZEnabled",
     }
-    params = {names[name]: desired for name, (_, desired) in changes.items() if name in names}
+    params = {names[name]: values[1] for name, values in changes.items() if name in names}
     if not params:
         return None
     if "MultiAZEnabled" in params:

@@ -10,14 +10,14 @@ module: cloudfront_distribution_oac
 version_added: 0.1.0
 short_description: CloudFront in front of a private S3 assets bucket (origin access control) and an ALB
 description:
-  - Manages, as one unit, the three things that only work together
-    - the private, encrypted, versioned assets bucket, whose bucket policy admits only this distribution
-      (through origin access control, condition C(AWS:SourceArn));
-    - the origin access control (OAC) CloudFront signs its requests to the bucket with;
-    - the distribution. The static paths (O(static_path_patterns)) come from the bucket, cached long and
-      compressed. With O(alb_hostname), the ALB is the default origin and the origin of C(/api/*): neither is
-      cached, and every header (but Host), cookie and query string is forwarded. Without it (the ALB does
-      not exist yet) the bucket is the only origin and the default behaviour; no placeholder origin is made.
+  - Manages, as one unit, three things that only work together.
+  - The private, encrypted, versioned assets bucket, whose bucket policy admits only this distribution
+    (through origin access control, condition C(AWS:SourceArn)).
+  - The origin access control (OAC) CloudFront signs its requests to the bucket with.
+  - The distribution. The static paths (O(static_path_patterns)) come from the bucket, cached long and
+    compressed. With O(alb_hostname), the ALB is the default origin and the origin of C(/api/*), neither
+    cached, with every header (but Host), cookie and query string forwarded. Without it (the ALB does
+    not exist yet) the bucket is the only origin and the default behaviour; no placeholder origin is made.
   - Viewers are redirected from HTTP to HTTPS everywhere.
   - Idempotent (the wanted config is compared as a subset of the one AWS returns, so AWS's defaults are
     no change), check mode and diff (the managed part of the config, the bucket's settings and policy).
@@ -599,7 +599,7 @@ def present(module, cloudfront, s3, region, partition):
             bucket.put_policy(policy)
 
     if p["wait"] and not check and summary["status"] != "Deployed":
-        dist, _ = wait_deployed(cloudfront, summary["id"], p["wait_timeout"])
+        dist = wait_deployed(cloudfront, summary["id"], p["wait_timeout"])[0]
         summary["status"] = dist["Status"]
 
     result = {

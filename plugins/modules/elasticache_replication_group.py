@@ -17,7 +17,7 @@ description:
   - C(community.aws.elasticache) manages single clusters only, without AUTH token or TLS.
   - Node type, security groups, snapshot retention, Multi-AZ and description are changed in place
     (ModifyReplicationGroup, applied immediately by default). Encryption, port, number of clusters, engine
-    version and turning AUTH on cannot be changed by this module on an existing group: it fails, naming them.
+    version and turning AUTH on cannot be changed by this module on an existing group; it fails, naming them.
   - The AUTH token is only sent when the group is created; AWS never returns it, so a changed token is not
     detected (rotate with ModifyReplicationGroup C(AuthTokenUpdateStrategy) out of band).
 author:
@@ -529,7 +529,7 @@ def present(client, module):
     )
 
     if module.check_mode or not changed:
-        after = {**current, **{name: new for name, (_, new) in changes.items()}}
+        after = {**current, **{name: values[1] for name, values in changes.items()}}
         if changed:
             after["tags"] = params["tags"] if params["purge_tags"] else {**current["tags"], **params["tags"]}
     else:
@@ -569,7 +569,7 @@ def run(module, client):
     changed, before, after, subnet_before, subnet_after = handler(client, module)
     result = {
         "changed": changed,
-        "replication_group": {k: v for k, v in (after or {}).items()},
+        "replication_group": dict(after or {}),
         "cache_subnet_group": {k: v for k, v in (subnet_after or {}).items() if k != "arn" or v},
     }
     if module._diff:
