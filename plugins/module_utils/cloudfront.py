@@ -234,10 +234,20 @@ def oac_config(name, description):
 
 
 def bucket_policy(bucket, partition, distribution_arn):
-    """Only CloudFront, on behalf of this one distribution (AWS:SourceArn), may read objects."""
+    """Only CloudFront, on behalf of this one distribution (AWS:SourceArn), may read objects; and nobody
+    reaches the bucket without TLS."""
+    bucket_arn = f"arn:{partition}:s3:::{bucket}"
     return {
         "Version": "2012-10-17",
         "Statement": [
+            {
+                "Sid": "DenyInsecureTransport",
+                "Effect": "Deny",
+                "Principal": "*",
+                "Action": "s3:*",
+                "Resource": [bucket_arn, f"{bucket_arn}/*"],
+                "Condition": {"Bool": {"aws:SecureTransport": "false"}},
+            },
             {
                 "Sid": "AllowCloudFrontReadThroughOriginAccessControl",
                 "Effect": "Allow",
@@ -245,7 +255,7 @@ def bucket_policy(bucket, partition, distribution_arn):
                 "Action": "s3:GetObject",
                 "Resource": f"arn:{partition}:s3:::{bucket}/*",
                 "Condition": {"StringEquals": {"AWS:SourceArn": distribution_arn}},
-            }
+            },
         ],
     }
 

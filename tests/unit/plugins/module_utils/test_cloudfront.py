@@ -112,14 +112,17 @@ def test_project_shows_the_current_config_in_the_wanted_shape():
 def test_bucket_policy_admits_only_this_distribution():
     arn = "arn:aws:cloudfront::123456789012:distribution/E2DIST"
     policy = cf.bucket_policy("shop-assets", "aws", arn)
-    [statement] = policy["Statement"]
+    deny, statement = policy["Statement"]
+    assert deny["Effect"] == "Deny"
+    assert deny["Condition"] == {"Bool": {"aws:SecureTransport": "false"}}
+    assert deny["Resource"] == ["arn:aws:s3:::shop-assets", "arn:aws:s3:::shop-assets/*"]
     assert statement["Principal"] == {"Service": "cloudfront.amazonaws.com"}
     assert statement["Action"] == "s3:GetObject"
     assert statement["Resource"] == "arn:aws:s3:::shop-assets/*"
     assert statement["Condition"] == {"StringEquals": {"AWS:SourceArn": arn}}
     assert not cf.policy_differs(policy, json.dumps(policy))
     as_returned = copy.deepcopy(policy)
-    as_returned["Statement"][0]["Action"] = ["s3:GetObject"]
+    as_returned["Statement"][1]["Action"] = ["s3:GetObject"]
     assert not cf.policy_differs(policy, json.dumps(as_returned))
     assert cf.policy_differs(policy, None)
     assert cf.policy_differs(policy, json.dumps(cf.bucket_policy("shop-assets", "aws", arn + "X")))

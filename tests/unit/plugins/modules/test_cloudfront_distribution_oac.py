@@ -1,4 +1,6 @@
-"""cloudfront_distribution_oac end to end, in-process, against moto with the sandbox's CloudFront patches."""
+"""cloudfront_distribution_oac end to end, in-process, against moto with the sandbox's patches
+(CloudFront, and S3 bucket policy conditions).
+"""
 
 import json
 from unittest import mock
@@ -9,6 +11,7 @@ from ansible_collections.ecommerce_demo.platform.plugins.modules import cloudfro
 from moto import mock_aws
 
 from sandbox.aws.fidelity import cloudfront as cloudfront_fidelity
+from sandbox.aws.fidelity import s3 as s3_fidelity
 
 REGION = "us-east-1"
 ARGS = {"comment": "unit-cdn", "assets_bucket": "unit-cdn-assets", "tags": {"Project": "unit"}}
@@ -19,6 +22,8 @@ ALB = "k8s-unit-0123.us-east-1.elb.amazonaws.com"
 def patched_moto():
     cloudfront_fidelity.cloudfront_origin_access_control()
     cloudfront_fidelity.cloudfront_etag_and_deletion()
+    # The bucket policy's TLS-only Deny: moto alone ignores its condition and denies every object call.
+    s3_fidelity.s3_bucket_policy_conditions()
 
 
 @pytest.fixture
@@ -39,7 +44,7 @@ def test_plan_create_no_change(aws, run_module):
     dist = created["distribution"]
     assert dist["origin_ids"] == ["assets-s3"]
     policy = json.loads(s3.get_bucket_policy(Bucket="unit-cdn-assets")["Policy"])
-    assert policy["Statement"][0]["Condition"]["StringEquals"]["AWS:SourceArn"] == dist["arn"]
+    assert policy["Statement"][1]["Condition"]["StringEquals"]["AWS:SourceArn"] == dist["arn"]
     [origin] = cloudfront.get_distribution_config(Id=dist["id"])["DistributionConfig"]["Origins"]["Items"]
     assert origin["OriginAccessControlId"] == created["origin_access_control"]["id"]
 
