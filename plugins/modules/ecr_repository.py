@@ -10,7 +10,7 @@ module: ecr_repository
 version_added: 0.2.0
 short_description: Manage an ECR repository, tagged at creation, with a check mode that predicts every change
 description:
-  - Create, update or delete an Amazon ECR repository: tag mutability, scan on push, encryption,
+  - Create, update or delete an Amazon ECR repository with its tag mutability, scan on push, encryption,
     lifecycle policy and tags.
   - The repository is created with its tags in the same C(CreateRepository) call, so it is never
     untagged, not even for a moment.

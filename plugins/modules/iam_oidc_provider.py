@@ -40,7 +40,7 @@ options:
       - If V(true) and O(client_id_list) is set, client ids of the provider that are not in
         O(client_id_list) are removed, so that V([]) removes all of them.
       - If V(false) (the default), client ids are only added. A provider is account-wide and often
-        shared (one per issuer URL): others may have registered audiences of their own.
+        shared (one per issuer URL), and others may have registered audiences of their own.
     type: bool
     default: false
   thumbprint_list:
@@ -66,7 +66,7 @@ options:
   purge_tags:
     description:
       - If V(true) and O(tags) is set, tags of the provider that are not in O(tags) are removed.
-      - If V(false) (the default), tags are only added or updated: a shared provider keeps the tags
+      - If V(false) (the default), tags are only added or updated, so a shared provider keeps the tags
         others gave it. Tag keys starting with V(aws:) are never removed.
     type: bool
     default: false
