@@ -66,6 +66,28 @@ NAME_SOURCES = {
         "name": "logGroupName",
         "arn_format": "arn:{partition}:logs:{region}:{account}:log-group:{name}",
     },
+    # The services phase's cache: the replication group, its member clusters and its subnet group.
+    "elasticache:cluster": {
+        "client": "elasticache",
+        "paginator": "describe_cache_clusters",
+        "items": "CacheClusters",
+        "name": "CacheClusterId",
+        "arn": "ARN",
+    },
+    "elasticache:replicationgroup": {
+        "client": "elasticache",
+        "paginator": "describe_replication_groups",
+        "items": "ReplicationGroups",
+        "name": "ReplicationGroupId",
+        "arn": "ARN",
+    },
+    "elasticache:subnetgroup": {
+        "client": "elasticache",
+        "paginator": "describe_cache_subnet_groups",
+        "items": "CacheSubnetGroups",
+        "name": "CacheSubnetGroupName",
+        "arn": "ARN",
+    },
     "eks:cluster": {
         "client": "eks",
         "paginator": "list_clusters",

@@ -53,6 +53,9 @@ options:
           - dynamodb:table
           - ecr:repository
           - eks:cluster
+          - elasticache:cluster
+          - elasticache:replicationgroup
+          - elasticache:subnetgroup
           - iam:policy
           - iam:role
           - logs:log-group
@@ -94,7 +97,9 @@ notes:
     C(iam:ListPolicyTags), C(iam:ListOpenIDConnectProviders), C(iam:ListOpenIDConnectProviderTags), and the
     listing permission of each type searched by name or confirmed: C(ecr:DescribeRepositories),
     C(s3:ListAllMyBuckets), C(dynamodb:ListTables), C(secretsmanager:ListSecrets),
-    C(logs:DescribeLogGroups), C(eks:ListClusters); C(sts:GetCallerIdentity) without O(account_id)."
+    C(logs:DescribeLogGroups), C(eks:ListClusters), C(elasticache:DescribeCacheClusters),
+    C(elasticache:DescribeReplicationGroups), C(elasticache:DescribeCacheSubnetGroups);
+    C(sts:GetCallerIdentity) without O(account_id)."
 attributes:
   check_mode:
     description: Can run in check_mode and return changed status prediction without modifying target.

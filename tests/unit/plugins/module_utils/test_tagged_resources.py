@@ -111,7 +111,8 @@ def test_name_matches_exact_or_prefix_of_its_own_type():
 def test_validate_names():
     assert validate_names([{"type": "s3:bucket", "name": "x"}]) == []
     assert validate_names([{"type": "ec2:vpc", "name": "x"}, {"type": "s3:bucket"}]) == [
-        "names[0]: type 'ec2:vpc' is not one of dynamodb:table, ecr:repository, eks:cluster, iam:policy, "
+        "names[0]: type 'ec2:vpc' is not one of dynamodb:table, ecr:repository, eks:cluster, "
+        "elasticache:cluster, elasticache:replicationgroup, elasticache:subnetgroup, iam:policy, "
         "iam:role, logs:log-group, s3:bucket, secretsmanager:secret",
         "names[1]: give exactly one of name and name_prefix",
     ]
@@ -128,6 +129,16 @@ def test_listed_resources_builds_arns_the_listing_omits():
     ]
     assert listed_resources(NAME_SOURCES["ecr:repository"], repositories, "aws", "x", "1") == [
         ("r", "arn:aws:ecr:x:1:repository/r")
+    ]
+    groups = [
+        {
+            "ReplicationGroups": [
+                {"ReplicationGroupId": "g", "ARN": "arn:aws:elasticache:x:1:replicationgroup:g"}
+            ]
+        }
+    ]
+    assert listed_resources(NAME_SOURCES["elasticache:replicationgroup"], groups, "aws", "x", "1") == [
+        ("g", "arn:aws:elasticache:x:1:replicationgroup:g")
     ]
 
 
