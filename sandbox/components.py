@@ -34,7 +34,7 @@ def aws_server() -> Server:
         name="aws",
         argv=[
             *(sys.executable, "-m", "sandbox.aws", "serve", "--host", HOST, "--port", str(SETTINGS.aws_port)),
-            # EKS clusters created in moto point at the emulator and register its Nodes (sandbox/eks_bridge.py).
+            # EKS clusters in moto point at the emulator and register Nodes there (sandbox/eks_bridge.py).
             *("--kube-state-dir", str(SETTINGS.home / "kube")),
         ],
         port=SETTINGS.aws_port,

@@ -204,9 +204,8 @@ def validate(config, today=None):
     name = metadata.get("name")
     if not isinstance(name, str) or not CLUSTER_NAME_PATTERN.match(name):
         errors.append(
-            "{0} must be 1-100 letters, digits, hyphens or underscores starting with a letter or digit, got {1!r}".format(
-                _where("metadata.name"), name
-            )
+            "{0} must be 1-100 letters, digits, hyphens or underscores, starting with a letter or digit, "
+            "got {1!r}".format(_where("metadata.name"), name)
         )
     region = metadata.get("region")
     if not isinstance(region, str) or not REGION_PATTERN.match(region):
@@ -216,9 +215,8 @@ def validate(config, today=None):
     version = metadata.get("version")
     if not isinstance(version, str):
         errors.append(
-            "{0} must be a string such as '1.32' (quote it in YAML: 1.30 is the number 1.3), got {1!r}".format(
-                _where("metadata.version"), version
-            )
+            "{0} must be a string such as '1.32' (quote it in YAML: 1.30 is the number 1.3), "
+            "got {1!r}".format(_where("metadata.version"), version)
         )
     elif version not in EKS_VERSIONS:
         errors.append(

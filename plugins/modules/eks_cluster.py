@@ -8,7 +8,7 @@ DOCUMENTATION = r"""
 ---
 module: eks_cluster
 version_added: 0.1.0
-short_description: Reconcile an EKS cluster, its managed node groups and its IAM OIDC provider from an eksctl ClusterConfig
+short_description: Reconcile an EKS cluster, node groups and OIDC provider from an eksctl ClusterConfig
 description:
   - The EKS API engine for an eksctl C(ClusterConfig) (see M(ecommerce_demo.platform.eks_cluster_config)):
     creates the cluster (tagged at creation), upgrades its Kubernetes version one minor version at a
@@ -130,7 +130,8 @@ oidc_provider_arn:
   type: str
   sample: arn:aws:iam::123456789012:oidc-provider/oidc.eks.us-east-1.amazonaws.com/id/0123456789ABCDEF
 pending:
-  description: What was started but not waited for (with O(wait=false)), or still to do once the cluster is ACTIVE.
+  description:
+    - What was started but not waited for (with O(wait=false)), or still to do once the cluster is ACTIVE.
   returned: always
   type: list
   elements: str
@@ -256,13 +257,10 @@ class Reconciler(object):
                 if step != steps[-1] or self.module.params["wait"]:
                     wait_for(self.module, self.eks, "cluster_active", name=name)
         desired_logs = sorted(config["cloudWatch"]["clusterLogging"]["enableTypes"])
-        if enabled_log_types(current.get("logging")) != desired_logs:
-            if self.act(
-                "set control-plane logging of {0} to {1}".format(name, ", ".join(desired_logs) or "none")
-            ):
-                self.eks.update_cluster_config(
-                    name=name, logging=cluster_logging(desired_logs), aws_retry=True
-                )
+        if enabled_log_types(current.get("logging")) != desired_logs and self.act(
+            "set control-plane logging of {0} to {1}".format(name, ", ".join(desired_logs) or "none")
+        ):
+            self.eks.update_cluster_config(name=name, logging=cluster_logging(desired_logs), aws_retry=True)
         self.ensure_tags(
             current["arn"], current.get("tags") or {}, config["metadata"]["tags"], "cluster " + name
         )
@@ -298,19 +296,18 @@ class Reconciler(object):
                     started.append(ng_name)
                 continue
             desired_scaling = scaling_config(group)
-            if current["scalingConfig"] != desired_scaling:
-                if self.act(
-                    "scale node group {0} to {1} (min {2}, max {3})".format(
-                        ng_name, group["desiredCapacity"], group["minSize"], group["maxSize"]
-                    )
-                ):
-                    self.eks.update_nodegroup_config(
-                        clusterName=name, nodegroupName=ng_name, scalingConfig=desired_scaling, aws_retry=True
-                    )
+            if current["scalingConfig"] != desired_scaling and self.act(
+                "scale node group {0} to {1} (min {2}, max {3})".format(
+                    ng_name, group["desiredCapacity"], group["minSize"], group["maxSize"]
+                )
+            ):
+                self.eks.update_nodegroup_config(
+                    clusterName=name, nodegroupName=ng_name, scalingConfig=desired_scaling, aws_retry=True
+                )
             if current.get("instanceTypes") != [group["instanceType"]]:
                 self.module.warn(
-                    "node group {0} runs {1}, the ClusterConfig asks {2}: EKS cannot change the instance type "
-                    "of a node group; create a node group under a new name".format(
+                    "node group {0} runs {1}, the ClusterConfig asks {2}: EKS cannot change the instance "
+                    "type of a node group; create a node group under a new name".format(
                         ng_name, current.get("instanceTypes"), group["instanceType"]
                     )
                 )
@@ -318,12 +315,12 @@ class Reconciler(object):
                 current.get("version") != version
                 and cluster is not None
                 and cluster.get("version") == version
+                and self.act("upgrade node group {0} to {1}".format(ng_name, version))
             ):
-                if self.act("upgrade node group {0} to {1}".format(ng_name, version)):
-                    self.eks.update_nodegroup_version(
-                        clusterName=name, nodegroupName=ng_name, version=version, aws_retry=True
-                    )
-                    started.append(ng_name)
+                self.eks.update_nodegroup_version(
+                    clusterName=name, nodegroupName=ng_name, version=version, aws_retry=True
+                )
+                started.append(ng_name)
             self.ensure_tags(
                 current["nodegroupArn"], current.get("tags") or {}, group["tags"], "node group " + ng_name
             )

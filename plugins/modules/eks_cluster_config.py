@@ -128,7 +128,10 @@ config:
   description: The validated ClusterConfig.
   returned: always
   type: dict
-  sample: {"apiVersion": "eksctl.io/v1alpha5", "kind": "ClusterConfig", "metadata": {"name": "ecommerce-demo"}}
+  sample:
+    apiVersion: eksctl.io/v1alpha5
+    kind: ClusterConfig
+    metadata: {name: ecommerce-demo, region: us-east-1, version: "1.32"}
 path:
   description: Where the ClusterConfig is written.
   returned: always

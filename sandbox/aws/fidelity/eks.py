@@ -99,7 +99,7 @@ def eks_version_updates() -> None:
         version = version or cluster.version
         if minor(version) > minor(cluster.version):
             raise InvalidParameterException(
-                message=f"Requested Kubernetes version {version} is newer than the cluster's {cluster.version}"
+                message=f"Kubernetes version {version} is newer than the cluster's {cluster.version}"
             )
         nodegroup.version = version
         return _update("VersionUpdate", [{"type": "Version", "value": version}])
