@@ -540,3 +540,67 @@ def scaling_config(group):
 def oidc_provider_url(issuer):
     """The IAM OIDC provider URL of a cluster issuer (IAM stores it without https://)."""
     return issuer.split("://", 1)[-1].rstrip("/")
+
+
+# --- the eksctl engine: what to run, from what eksctl reports -------------------------------------
+
+
+def eksctl_plan(config, config_path, clusters, nodegroups):
+    """The eksctl commands (argv lists, without the binary) that bring the cluster to the ClusterConfig.
+
+    clusters: what `eksctl get cluster --name N --region R -o json` printed, parsed ([] when absent);
+    nodegroups: what `eksctl get nodegroup --cluster N --region R -o json` printed, parsed.
+    An empty plan means nothing to do. Node groups eksctl reports but the ClusterConfig does not name
+    are left alone, as eksctl does without --only-missing deletion.
+    """
+    name = config["metadata"]["name"]
+    region = config["metadata"]["region"]
+    version = config["metadata"]["version"]
+    where = ["--region", region]
+    if not clusters:
+        return [["create", "cluster", "--config-file", config_path]]
+    plan = []
+    current_version = clusters[0].get("Version")
+    for step in upgrade_steps(current_version, version):
+        plan.append(["upgrade", "cluster", "--name", name] + where + ["--version", step, "--approve"])
+    existing = dict((group.get("Name"), group) for group in nodegroups or [])
+    missing = [group["name"] for group in config["managedNodeGroups"] if group["name"] not in existing]
+    if missing:
+        plan.append(["create", "nodegroup", "--config-file", config_path, "--include", ",".join(missing)])
+    for group in config["managedNodeGroups"]:
+        current = existing.get(group["name"])
+        if current is None:
+            continue
+        sizes = (current.get("DesiredCapacity"), current.get("MinSize"), current.get("MaxSize"))
+        if sizes != (group["desiredCapacity"], group["minSize"], group["maxSize"]):
+            plan.append(
+                ["scale", "nodegroup", "--cluster", name]
+                + where
+                + ["--name", group["name"], "--nodes", str(group["desiredCapacity"])]
+                + ["--nodes-min", str(group["minSize"]), "--nodes-max", str(group["maxSize"])]
+            )
+        if current.get("Version") and current.get("Version") != version:
+            plan.append(
+                ["upgrade", "nodegroup", "--cluster", name]
+                + where
+                + ["--name", group["name"], "--kubernetes-version", version]
+            )
+    return plan
+
+
+def eksctl_cluster_facts(cluster):
+    """The facts the eks role publishes, from one cluster of `eksctl get cluster -o json`."""
+    arn = cluster.get("Arn") or ""
+    issuer = ((cluster.get("Identity") or {}).get("Oidc") or {}).get("Issuer") or ""
+    parts = arn.split(":")
+    provider_arn = ""
+    if issuer and len(parts) > 4:
+        provider_arn = "arn:{0}:iam::{1}:oidc-provider/{2}".format(parts[1], parts[4], oidc_provider_url(issuer))
+    return {
+        "arn": arn,
+        "endpoint": cluster.get("Endpoint") or "",
+        "certificate_authority_data": (cluster.get("CertificateAuthority") or {}).get("Data") or "",
+        "version": cluster.get("Version") or "",
+        "oidc_issuer_url": issuer,
+        "oidc_provider_arn": provider_arn,
+    }

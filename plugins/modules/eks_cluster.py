@@ -226,9 +226,9 @@ class Reconciler(object):
         name = config["metadata"]["name"]
         desired_version = config["metadata"]["version"]
         if current is None:
-            if not self.module.params["cluster_role_arn"]:
-                self.module.fail_json(msg="cluster_role_arn is required to create cluster {0}".format(name))
             if self.act("create cluster {0} ({1})".format(name, desired_version)):
+                if not self.module.params["cluster_role_arn"]:
+                    self.module.fail_json(msg="cluster_role_arn is required to create cluster " + name)
                 request = cluster_request(config, self.module.params["cluster_role_arn"])
                 created = self.eks.create_cluster(aws_retry=True, **request)["cluster"]
                 if created["status"] == "ACTIVE":
