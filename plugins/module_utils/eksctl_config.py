@@ -562,7 +562,7 @@ def eksctl_plan(config, config_path, clusters, nodegroups):
     plan = []
     current_version = clusters[0].get("Version")
     for step in upgrade_steps(current_version, version):
-        plan.append(["upgrade", "cluster", "--name", name] + where + ["--version", step, "--approve"])
+        plan.append(["upgrade", "cluster", "--name", name, *where, "--version", step, "--approve"])
     existing = dict((group.get("Name"), group) for group in nodegroups or [])
     missing = [group["name"] for group in config["managedNodeGroups"] if group["name"] not in existing]
     if missing:
@@ -573,18 +573,12 @@ def eksctl_plan(config, config_path, clusters, nodegroups):
             continue
         sizes = (current.get("DesiredCapacity"), current.get("MinSize"), current.get("MaxSize"))
         if sizes != (group["desiredCapacity"], group["minSize"], group["maxSize"]):
-            plan.append(
-                ["scale", "nodegroup", "--cluster", name]
-                + where
-                + ["--name", group["name"], "--nodes", str(group["desiredCapacity"])]
-                + ["--nodes-min", str(group["minSize"]), "--nodes-max", str(group["maxSize"])]
-            )
+            sizes = ["--nodes", str(group["desiredCapacity"])]
+            sizes += ["--nodes-min", str(group["minSize"]), "--nodes-max", str(group["maxSize"])]
+            plan.append(["scale", "nodegroup", "--cluster", name, *where, "--name", group["name"], *sizes])
         if current.get("Version") and current.get("Version") != version:
-            plan.append(
-                ["upgrade", "nodegroup", "--cluster", name]
-                + where
-                + ["--name", group["name"], "--kubernetes-version", version]
-            )
+            upgrade = ["--name", group["name"], "--kubernetes-version", version]
+            plan.append(["upgrade", "nodegroup", "--cluster", name, *where, *upgrade])
     return plan
 
 
@@ -595,7 +589,9 @@ def eksctl_cluster_facts(cluster):
     parts = arn.split(":")
     provider_arn = ""
     if issuer and len(parts) > 4:
-        provider_arn = "arn:{0}:iam::{1}:oidc-provider/{2}".format(parts[1], parts[4], oidc_provider_url(issuer))
+        provider_arn = "arn:{0}:iam::{1}:oidc-provider/{2}".format(
+            parts[1], parts[4], oidc_provider_url(issuer)
+        )
     return {
         "arn": arn,
         "endpoint": cluster.get("Endpoint") or "",

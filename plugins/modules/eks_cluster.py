@@ -144,12 +144,15 @@ actions:
   sample: ["create cluster ecommerce-demo (1.32)", "create node group ecommerce-demo-nodes (2 x t3.medium)"]
 """
 
-from ansible_collections.amazon.aws.plugins.module_utils.botocore import is_boto3_error_code
 from ansible_collections.amazon.aws.plugins.module_utils.modules import AnsibleAWSModule
 from ansible_collections.amazon.aws.plugins.module_utils.retries import AWSRetry
 from ansible_collections.amazon.aws.plugins.module_utils.tagging import ansible_dict_to_boto3_tag_list
-from ansible_collections.amazon.aws.plugins.module_utils.transformation import boto3_resource_to_ansible_dict
 
+from ansible_collections.ecommerce_demo.platform.plugins.module_utils.eks_api import (
+    describe_cluster,
+    describe_nodegroups,
+    snake,
+)
 from ansible_collections.ecommerce_demo.platform.plugins.module_utils.eksctl_config import (
     cluster_logging,
     cluster_request,
@@ -170,28 +173,6 @@ except ImportError:
     pass  # handled by AnsibleAWSModule
 
 STS_AUDIENCE = "sts.amazonaws.com"
-
-
-def _snake(resource):
-    return boto3_resource_to_ansible_dict(resource, transform_tags=False, force_tags=False)
-
-
-def describe_cluster(client, name):
-    try:
-        return client.describe_cluster(name=name, aws_retry=True)["cluster"]
-    except is_boto3_error_code("ResourceNotFoundException"):
-        return None
-
-
-def describe_nodegroups(client, name):
-    paginator = client.get_paginator("list_nodegroups")
-    names = []
-    for page in paginator.paginate(clusterName=name):
-        names.extend(page["nodegroups"])
-    return dict(
-        (ng, client.describe_nodegroup(clusterName=name, nodegroupName=ng, aws_retry=True)["nodegroup"])
-        for ng in names
-    )
 
 
 def wait_for(module, client, waiter_name, **kwargs):
@@ -457,8 +438,8 @@ def run(module, eks, iam):
             existing = describe_nodegroups(eks, name) if cluster else {}
         wanted = [group["name"] for group in config["managedNodeGroups"]]
         result = dict(
-            cluster=_snake(cluster) if cluster else {},
-            nodegroups=[_snake(existing[ng]) for ng in wanted if ng in existing],
+            cluster=snake(cluster) if cluster else {},
+            nodegroups=[snake(existing[ng]) for ng in wanted if ng in existing],
             unmanaged_nodegroups=sorted(ng for ng in existing if ng not in wanted),
             oidc_provider_arn=oidc_arn,
         )
