@@ -10,8 +10,8 @@ module: eks_cluster
 version_added: 0.1.0
 short_description: Reconcile an EKS cluster, node groups and OIDC provider from an eksctl ClusterConfig
 description:
-  - The EKS API engine for an eksctl C(ClusterConfig) (see M(ecommerce_demo.platform.eks_cluster_config)):
-    creates the cluster (tagged at creation), upgrades its Kubernetes version one minor version at a
+  - The EKS API engine for an eksctl C(ClusterConfig) (see M(ecommerce_demo.platform.eks_cluster_config)).
+    It creates the cluster (tagged at creation), upgrades its Kubernetes version one minor version at a
     time, sets its control-plane logging, creates missing managed node groups (tagged at creation),
     scales node groups whose sizes differ, upgrades node groups to the cluster's version, and creates
     the IAM OIDC provider of the cluster's issuer (C(iam.withOIDC)) with audience C(sts.amazonaws.com).
