@@ -21,7 +21,8 @@ def main() -> None:
         for name in eks.list_nodegroups(clusterName=args.cluster)["nodegroups"]
     ]
     providers = [p["Arn"] for p in iam.list_open_id_connect_providers()["OpenIDConnectProviderList"]]
-    print(json.dumps({"cluster": cluster, "nodegroups": nodegroups, "oidc_providers": providers}, default=str))
+    described = {"cluster": cluster, "nodegroups": nodegroups, "oidc_providers": providers}
+    print(json.dumps(described, default=str))
 
 
 if __name__ == "__main__":

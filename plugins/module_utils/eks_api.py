@@ -10,7 +10,10 @@ from ansible_collections.amazon.aws.plugins.module_utils.transformation import b
 
 
 def snake(resource):
-    return boto3_resource_to_ansible_dict(resource, transform_tags=False, force_tags=False)
+    """DescribeCluster/DescribeNodegroup in snake_case; tag keys and Kubernetes labels kept as they are."""
+    return boto3_resource_to_ansible_dict(
+        resource, transform_tags=False, force_tags=False, ignore_list=["tags", "labels"]
+    )
 
 
 def describe_cluster(client, name):
