@@ -1,13 +1,20 @@
 """eks_cluster and eks_cluster_info end to end, in-process against moto's EKS and IAM (moto.mock_aws)."""
 
 import json
+from unittest import mock
 
 import boto3
 import pytest
-from ansible_collections.ecommerce_demo.platform.plugins.module_utils.eksctl_config import render
+from ansible_collections.ecommerce_demo.platform.plugins.module_utils.eksctl_config import (
+    cluster_request,
+    render,
+)
 from ansible_collections.ecommerce_demo.platform.plugins.modules import eks_cluster as cluster_module
 from ansible_collections.ecommerce_demo.platform.plugins.modules import eks_cluster_info as info_module
+from botocore.stub import Stubber
 from moto import mock_aws
+
+from tests.unit.plugins.modules.conftest import BOTO3_CONN
 
 REGION = "us-east-1"
 TAGS = {"Project": "ecommerce-demo", "ManagedBy": "ansible"}
@@ -119,3 +126,50 @@ def test_a_downgrade_is_refused(aws, setup, run_module):
     result = run_module(cluster_module, config=config(version="1.31"), **roles)
     assert result["failed"]
     assert "cannot downgrade" in result["msg"]
+
+
+def test_without_wait_a_slow_create_is_started_and_left_pending(setup, run_module):
+    """EKS answers CREATING for about 10 minutes: wait=false starts the cluster and reports what waits."""
+    config, roles = setup
+    document = config()
+    eks = boto3.client(
+        "eks", region_name=REGION, aws_access_key_id="testing", aws_secret_access_key="testing"
+    )
+    iam = boto3.client(
+        "iam", region_name=REGION, aws_access_key_id="testing", aws_secret_access_key="testing"
+    )
+    creating = {
+        "name": "ecommerce-demo",
+        "arn": "arn:aws:eks:us-east-1:123456789012:cluster/ecommerce-demo",
+        "version": "1.32",
+        "status": "CREATING",
+        "tags": TAGS,
+    }
+    with (
+        Stubber(eks) as eks_stub,
+        Stubber(iam) as iam_stub,
+        mock.patch(
+            BOTO3_CONN, side_effect=lambda *args, **kwargs: {"eks": eks, "iam": iam}[kwargs["resource"]]
+        ),
+    ):
+        eks_stub.add_client_error(
+            "describe_cluster", "ResourceNotFoundException", expected_params={"name": "ecommerce-demo"}
+        )
+        request = cluster_request(document, roles["cluster_role_arn"])
+        eks_stub.add_response("create_cluster", {"cluster": creating}, expected_params=request)
+        eks_stub.add_response(
+            "describe_cluster", {"cluster": creating}, expected_params={"name": "ecommerce-demo"}
+        )
+        eks_stub.add_response(
+            "list_nodegroups", {"nodegroups": []}, expected_params={"clusterName": "ecommerce-demo"}
+        )
+        result = run_module(cluster_module, config=document, wait=False, **roles)
+        eks_stub.assert_no_pending_responses()
+        iam_stub.assert_no_pending_responses()
+    assert result["changed"]
+    assert result["actions"] == ["create cluster ecommerce-demo (1.32)"]
+    assert result["pending"] == [
+        "cluster ecommerce-demo is CREATING",
+        "node group nodes waits for the cluster",
+    ]
+    assert result["oidc_provider_arn"] == ""
