@@ -32,5 +32,5 @@ $(STAMP): requirements.txt app/requirements.txt
 include mk/*.mk
 
 .PHONY: test bench
-test: lint test-unit test-kube test-app test-molecule test-e2e ## every tier of tests (CI runs this)
-bench: bench-kube bench-app ## benchmarks: print figures, never fail on time
+test: lint test-unit test-kube test-app test-molecule test-e2e test-build docs ## every tier of tests (CI runs this)
+bench: bench-kube bench-app bench-converge ## benchmarks: print figures, never fail on time

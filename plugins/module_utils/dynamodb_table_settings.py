@@ -10,13 +10,35 @@ the comparison of what is wanted with what is there. Pure and unit-tested withou
 dynamodb_table_settings makes the calls.
 """
 
+import itertools
+
 from ansible_collections.amazon.aws.plugins.module_utils.botocore import is_boto3_error_code
+from ansible_collections.amazon.aws.plugins.module_utils.cloud import BackoffIterator
 from ansible_collections.amazon.aws.plugins.module_utils.errors import AWSErrorHandler
 from ansible_collections.amazon.aws.plugins.module_utils.exceptions import AnsibleAWSError
 
 # The settings the module manages, in the order it changes them: point-in-time recovery first, since
 # UpdateContinuousBackups may be refused while UpdateTable has the table in the UPDATING state.
 MANAGED_SETTINGS = ("point_in_time_recovery", "deletion_protection")
+
+# The settings of a table DynamoDB has just created: what check mode predicts from for a table that an
+# earlier task (in check mode) would have created.
+NEW_TABLE_SETTINGS = {"point_in_time_recovery": False, "deletion_protection": False}
+
+# UpdateContinuousBackups on a table created moments ago answers ContinuousBackupsUnavailableException
+# until the table's continuous backups are ready: retried with these AWSRetry.jittered_backoff arguments.
+PITR_RETRY = {"retries": 15, "delay": 5, "max_delay": 30}
+
+
+def longest_retry_wait(retries, delay, max_delay, backoff=2):
+    """The longest time, in seconds, that AWSRetry.jittered_backoff(...) with these arguments sleeps.
+
+    It makes ``retries`` attempts with a sleep between two of them, each drawn between 0 and
+    min(max_delay, delay * backoff ** n): the sum of those bounds (the average is half of it).
+    """
+    return sum(
+        itertools.islice(BackoffIterator(delay=delay, backoff=backoff, max_delay=max_delay), retries - 1)
+    )
 
 
 class DynamoDBErrorHandler(AWSErrorHandler):

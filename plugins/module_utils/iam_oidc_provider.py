@@ -5,13 +5,14 @@
 
 """IAM OpenID Connect providers: URL normalisation, diffing and the desired state, and the two reads.
 
-Everything but list_provider_arns and get_provider is pure and unit-tested without a client; the
+Everything but list_provider_arns, get_provider and list_roles is pure and unit-tested without a client; the
 modules iam_oidc_provider and iam_oidc_provider_info make the changing calls.
 """
 
 import re
 
 from ansible_collections.amazon.aws.plugins.module_utils.iam import IAMErrorHandler
+from ansible_collections.amazon.aws.plugins.module_utils.retries import AWSRetry
 from ansible_collections.amazon.aws.plugins.module_utils.tagging import compare_aws_tags
 from ansible_collections.amazon.aws.plugins.module_utils.transformation import boto3_resource_to_ansible_dict
 
@@ -19,6 +20,13 @@ from ansible_collections.amazon.aws.plugins.module_utils.transformation import b
 ARN_RESOURCE_MARKER = ":oidc-provider/"
 # A thumbprint is the hex-encoded SHA-1 digest of a certificate.
 THUMBPRINT_PATTERN = re.compile(r"[0-9A-Fa-f]{40}")
+# A DNS host name of two or more labels (an issuer is reachable on the internet): letters, digits, hyphens.
+HOST_NAME = re.compile(
+    r"(?:[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?\.)+[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?"
+)
+# Something that starts like a URL scheme ("https:", "http:"): a word of letters followed by a colon
+# that is not a port (a port follows a host name with a dot in it).
+SCHEME_PREFIX = re.compile(r"[A-Za-z][A-Za-z0-9+.-]*:(?!\d)")
 
 
 class InvalidProviderUrl(ValueError):
@@ -30,13 +38,17 @@ def normalize_provider_url(url):
 
     ``https://token.actions.githubusercontent.com/`` and ``token.actions.githubusercontent.com``
     both give ``token.actions.githubusercontent.com``. IAM only accepts https issuers, so any other
-    scheme, a query string, a fragment or a port is an error rather than something to guess around.
+    scheme, a query string, a fragment or a port is an error rather than something to guess around;
+    so is a host that is not a DNS name (``not a url at all``) and a mangled scheme (``https:/host``).
     """
     if not url or not url.strip():
         raise InvalidProviderUrl("url must not be empty")
     text = url.strip()
     scheme, separator, rest = text.partition("://")
     if not separator:
+        if SCHEME_PREFIX.match(text):
+            # "https:/x.example.com", "https:x.example.com": a scheme, but not followed by ://
+            raise InvalidProviderUrl(f"url must start with https:// followed by the host name, got {url!r}")
         rest = text
     elif scheme.lower() != "https":
         raise InvalidProviderUrl(f"url must use https:// (IAM accepts no other scheme), got {url!r}")
@@ -45,8 +57,13 @@ def normalize_provider_url(url):
     host, slash, path = rest.partition("/")
     if not host:
         raise InvalidProviderUrl(f"url has no host name, got {url!r}")
-    if ":" in host:
+    name, colon, port = host.partition(":")
+    if colon and port.isdigit() and HOST_NAME.fullmatch(name):
         raise InvalidProviderUrl(f"url must not contain a port number, got {url!r}")
+    if not HOST_NAME.fullmatch(host):
+        raise InvalidProviderUrl(f"url must be https://<host name>[/path] with a DNS host name, got {url!r}")
+    if any(character.isspace() for character in path):
+        raise InvalidProviderUrl(f"url must not contain white space, got {url!r}")
     return (host.lower() + slash + path).rstrip("/")
 
 
@@ -182,3 +199,37 @@ def get_provider(client, arn):
     """The normalised provider, or None if it does not exist."""
     provider = client.get_open_id_connect_provider(OpenIDConnectProviderArn=arn, aws_retry=True)
     return normalize_provider(arn, provider)
+
+
+def _as_list(value):
+    return value if isinstance(value, list) else [value]
+
+
+def trusts_provider(trust_policy, provider_arn):
+    """Whether a role's trust policy (a dict, as boto3 returns it) names the provider (Federated)."""
+    for statement in _as_list((trust_policy or {}).get("Statement") or []):
+        principal = statement.get("Principal") or {}
+        if not isinstance(principal, dict):
+            continue
+        if provider_arn in _as_list(principal.get("Federated") or []):
+            return True
+    return False
+
+
+def roles_trusting_provider(roles, provider_arn, ignored_role_names=()):
+    """The ARNs of the roles (ListRoles entries) trusting the provider, but those in ignored_role_names."""
+    ignored = set(ignored_role_names or ())
+    return sorted(
+        role["Arn"]
+        for role in roles
+        if role["RoleName"] not in ignored
+        and trusts_provider(role.get("AssumeRolePolicyDocument"), provider_arn)
+    )
+
+
+@IAMErrorHandler.list_error_handler("list roles", [])
+@AWSRetry.jittered_backoff()
+def list_roles(client):
+    """Every IAM role of the account with its trust policy (ListRoles returns it, one call per 1000 roles)."""
+    paginator = client.get_paginator("list_roles")
+    return paginator.paginate().build_full_result()["Roles"]

@@ -20,14 +20,19 @@ author:
 options:
   name:
     description:
-      - The name of the table. The table must exist; the module fails when it does not, also in check mode.
+      - The name of the table. The table must exist; the module fails when it does not.
+      - In check mode a table that does not exist is taken to be one that an earlier task (in check mode)
+        would create, with both settings off as DynamoDB creates tables, so that a check run predicts
+        the settings of a new table too.
     type: str
     required: true
   point_in_time_recovery:
     description:
       - Whether point-in-time recovery is enabled.
       - Right after a table is created, AWS refuses to enable it with C(ContinuousBackupsUnavailableException)
-        until the table's continuous backups are ready; the module retries for about five minutes.
+        until the table's continuous backups are ready; the module then tries 15 times in all, with
+        jittered waits of at most 5, 10, 20 and then 30 seconds between tries, so at most 365 seconds of
+        waiting (about three minutes on average) before it gives up.
       - If not set, point-in-time recovery is not modified.
     type: bool
   deletion_protection:
@@ -94,7 +99,7 @@ table_name:
   sample: terraform-locks
 table_arn:
   description: The ARN of the table.
-  returned: always
+  returned: when the table exists (not in check mode for a table that does not exist yet)
   type: str
   sample: arn:aws:dynamodb:us-east-1:123456789012:table/terraform-locks
 point_in_time_recovery:
@@ -119,6 +124,8 @@ from ansible_collections.amazon.aws.plugins.module_utils.retries import AWSRetry
 
 from ansible_collections.ecommerce_demo.platform.plugins.module_utils.dynamodb_table_settings import (
     MANAGED_SETTINGS,
+    NEW_TABLE_SETTINGS,
+    PITR_RETRY,
     DynamoDBErrorHandler,
     comparable_settings,
     settings_from_aws,
@@ -148,11 +155,9 @@ def read_settings(client, name):
 
 
 # A table created moments ago answers ContinuousBackupsUnavailableException until its continuous backups
-# are ready, which takes minutes on AWS: 15 jittered retries, at most 30 s apart.
+# are ready, which takes minutes on AWS (PITR_RETRY: at most 365 s of waiting in all).
 @DynamoDBErrorHandler.common_error_handler("update point-in-time recovery of table")
-@AWSRetry.jittered_backoff(
-    retries=15, delay=5, max_delay=30, catch_extra_error_codes=["ContinuousBackupsUnavailableException"]
-)
+@AWSRetry.jittered_backoff(**PITR_RETRY, catch_extra_error_codes=["ContinuousBackupsUnavailableException"])
 def update_continuous_backups(client, name, enabled):
     client.update_continuous_backups(
         TableName=name, PointInTimeRecoverySpecification={"PointInTimeRecoveryEnabled": enabled}
@@ -199,7 +204,10 @@ def run(module, client):
     params = module.params
     name = params["name"]
     current = read_settings(client, name)
-    if current is None:
+    if current is None and module.check_mode:
+        # Check mode: an earlier task would create the table; predict from the settings of a new table.
+        current = {"table_name": name, **NEW_TABLE_SETTINGS}
+    elif current is None:
         raise TableNotFound(
             f"DynamoDB table {name} does not exist; create it first (community.aws.dynamodb_table)"
         )

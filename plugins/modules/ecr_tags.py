@@ -121,7 +121,9 @@ def describe_repository(client, name, registry_id):
     params = {"repositoryNames": [name]}
     if registry_id:
         params["registryId"] = registry_id
-    return client.describe_repositories(aws_retry=True, **params)["repositories"][0]
+    # A registry id that is not the caller's may answer with an empty list rather than an error.
+    repositories = client.describe_repositories(aws_retry=True, **params)["repositories"]
+    return repositories[0] if repositories else None
 
 
 @ECRErrorHandler.common_error_handler("list tags of repository")

@@ -39,9 +39,10 @@ options:
     description:
       - If V(true) and O(client_id_list) is set, client ids of the provider that are not in
         O(client_id_list) are removed, so that V([]) removes all of them.
-      - If V(false), client ids are only added.
+      - If V(false) (the default), client ids are only added. A provider is account-wide and often
+        shared (one per issuer URL), and others may have registered audiences of their own.
     type: bool
-    default: true
+    default: false
   thumbprint_list:
     description:
       - The SHA-1 thumbprints (40 hexadecimal characters) of the certificate authorities of the
@@ -55,21 +56,51 @@ options:
         The comparison ignores letter case.
     type: list
     elements: str
+  tags:
+    description:
+      - Tags to set on the provider, a dictionary of key and value.
+      - If not set, the tags of an existing provider are not modified.
+      - See O(purge_tags) for how tags not listed here are treated.
+    type: dict
+    aliases: ['resource_tags']
+  purge_tags:
+    description:
+      - If V(true) and O(tags) is set, tags of the provider that are not in O(tags) are removed.
+      - If V(false) (the default), tags are only added or updated, so a shared provider keeps the tags
+        others gave it. Tag keys starting with V(aws:) are never removed.
+    type: bool
+    default: false
   state:
     description:
       - Whether the provider should exist.
-      - V(absent) deletes the provider. Roles that trust it are not changed and can no longer be assumed
-        through it.
+      - V(absent) deletes the provider, unless an IAM role other than those in O(ignore_trusting_roles)
+        still trusts it and O(force) is V(false). Roles that trust a deleted provider are not changed
+        and can no longer be assumed through it.
     type: str
     choices: [present, absent]
     default: present
+  force:
+    description:
+      - With O(state=absent), delete the provider even while IAM roles trust it.
+      - If V(false) (the default), the provider is kept while the trust policy of any IAM role of the
+        account, but those named in O(ignore_trusting_roles), names it as a C(Federated) principal;
+        RV(trusting_roles) lists them. This lists every role of the account (C(iam:ListRoles)).
+    type: bool
+    default: false
+  ignore_trusting_roles:
+    description:
+      - With O(state=absent), names of IAM roles whose trust does not keep the provider, typically the
+        role deleted together with it (in check mode it still exists).
+    type: list
+    elements: str
+    default: []
 notes:
   - Deleting a provider does not update the trust policies of roles that reference it.
   - Requires the IAM permissions C(iam:ListOpenIDConnectProviders), C(iam:GetOpenIDConnectProvider)
     and, to change things, C(iam:CreateOpenIDConnectProvider), C(iam:DeleteOpenIDConnectProvider),
     C(iam:AddClientIDToOpenIDConnectProvider), C(iam:RemoveClientIDFromOpenIDConnectProvider),
     C(iam:UpdateOpenIDConnectProviderThumbprint), C(iam:TagOpenIDConnectProvider) and
-    C(iam:UntagOpenIDConnectProvider).
+    C(iam:UntagOpenIDConnectProvider); with O(state=absent) and O(force=false), C(iam:ListRoles).
 seealso:
   - module: ecommerce_demo.platform.iam_oidc_provider_info
   - module: amazon.aws.iam_role
@@ -86,7 +117,6 @@ attributes:
 extends_documentation_fragment:
   - amazon.aws.common.modules
   - amazon.aws.region.modules
-  - amazon.aws.tags
   - amazon.aws.boto3
 """
 
@@ -109,17 +139,19 @@ EXAMPLES = r"""
     thumbprint_list:
       - 9e99a48a9960b14926bb7f3b02e22da2b0ab7280
 
-- name: Add an audience without removing the existing ones
+- name: Make the audiences exactly these, removing any other
   ecommerce_demo.platform.iam_oidc_provider:
     url: https://token.actions.githubusercontent.com
     client_id_list:
       - https://github.com/my-org
-    purge_client_ids: false
+    purge_client_ids: true
 
-- name: Delete the provider
+- name: Delete the provider unless a role other than github-actions-role still trusts it
   ecommerce_demo.platform.iam_oidc_provider:
     url: https://token.actions.githubusercontent.com
     state: absent
+    ignore_trusting_roles:
+      - github-actions-role
 """
 
 RETURN = r"""
@@ -133,7 +165,7 @@ iam_oidc_provider:
   contains:
     arn:
       description: The ARN of the provider, for use as the C(Federated) principal of a trust policy.
-      returned: always
+      returned: when the provider exists; not in check mode when it would be created
       type: str
       sample: arn:aws:iam::123456789012:oidc-provider/token.actions.githubusercontent.com
     url:
@@ -160,9 +192,18 @@ iam_oidc_provider:
       sample: {"Project": "ecommerce-demo", "ManagedBy": "ansible"}
     create_date:
       description: When the provider was created, in ISO 8601 format.
-      returned: always
+      returned: when the provider exists; not in check mode when it would be created
       type: str
       sample: "2026-11-25T21:00:14.382425+00:00"
+trusting_roles:
+  description:
+    - With O(state=absent), the ARNs of the IAM roles (but those in O(ignore_trusting_roles)) that trust
+      the provider and kept it from being deleted.
+    - Empty when it was deleted or did not exist, and with O(force=true).
+  returned: when O(state=absent)
+  type: list
+  elements: str
+  sample: ["arn:aws:iam::123456789012:role/other-team-deployer"]
 """
 
 from ansible_collections.amazon.aws.plugins.module_utils.iam import AnsibleIAMError
@@ -182,9 +223,11 @@ from ansible_collections.ecommerce_demo.platform.plugins.module_utils.iam_oidc_p
     get_provider,
     invalid_thumbprints,
     list_provider_arns,
+    list_roles,
     normalize_provider,
     normalize_provider_url,
     provider_url_for_create,
+    roles_trusting_provider,
 )
 
 
@@ -306,12 +349,21 @@ def ensure_present(module, client, current):
     return True, get_provider(client, arn)
 
 
-def ensure_absent(client, check_mode, current):
+def ensure_absent(module, client, current):
+    """Delete the provider unless roles still trust it; return (changed, trusting role ARNs)."""
+    params = module.params
     if current is None:
-        return False
-    if check_mode:
-        return True
-    return delete_provider(client, current["arn"])
+        return False, []
+    trusting = []
+    if not params["force"]:
+        trusting = roles_trusting_provider(
+            list_roles(client), current["arn"], params["ignore_trusting_roles"]
+        )
+    if trusting:
+        return False, trusting
+    if module.check_mode:
+        return True, []
+    return delete_provider(client, current["arn"]), []
 
 
 def run(module, client):
@@ -322,8 +374,9 @@ def run(module, client):
         changed, provider = ensure_present(module, client, current)
         result = dict(changed=changed, iam_oidc_provider=provider)
     else:
-        provider = None
-        result = dict(changed=ensure_absent(client, module.check_mode, current))
+        changed, trusting = ensure_absent(module, client, current)
+        provider = current if trusting else None
+        result = dict(changed=changed, trusting_roles=trusting)
     if module._diff:
         result["diff"] = dict(before=comparable_state(current), after=comparable_state(provider))
     return result
@@ -346,11 +399,13 @@ def main():
     argument_spec = dict(
         url=dict(type="str", required=True),
         client_id_list=dict(type="list", elements="str"),
-        purge_client_ids=dict(type="bool", default=True),
+        purge_client_ids=dict(type="bool", default=False),
         thumbprint_list=dict(type="list", elements="str"),
         tags=dict(type="dict", aliases=["resource_tags"]),
-        purge_tags=dict(type="bool", default=True),
+        purge_tags=dict(type="bool", default=False),
         state=dict(type="str", choices=["present", "absent"], default="present"),
+        force=dict(type="bool", default=False),
+        ignore_trusting_roles=dict(type="list", elements="str", default=[]),
     )
     module = AnsibleAWSModule(argument_spec=argument_spec, supports_check_mode=True)
     validate_params(module)

@@ -1,4 +1,7 @@
-"""`python -m sandbox.aws serve --port 4566`: moto in server mode with the fidelity patches applied."""
+"""`python -m sandbox.aws serve --port 4566`: moto in server mode with the fidelity patches applied.
+
+Requests are counted per service at `GET /_sandbox/requests` (sandbox/aws/request_count.py).
+"""
 
 from __future__ import annotations
 
@@ -23,6 +26,7 @@ def serve(host: str, port: int, kube_state_dir: Path | None = None) -> None:
     from werkzeug.serving import make_server
 
     from sandbox.aws.fidelity import apply_all
+    from sandbox.aws.request_count import RequestCounter
 
     patched = apply_all()
     if kube_state_dir is not None:
@@ -34,7 +38,7 @@ def serve(host: str, port: int, kube_state_dir: Path | None = None) -> None:
         server = make_server(
             host,
             port,
-            DomainDispatcherApplication(create_backend_app),
+            RequestCounter(DomainDispatcherApplication(create_backend_app)),
             threaded=True,
             request_handler=MotoRequestHandler,
         )

@@ -30,13 +30,15 @@ async def serve(host: str, port: int, state_dir: Path, *, tls: bool, controllers
     store = Store(state_dir / STATE_FILE)
     cluster = Cluster(store, TypeRegistry())
     cluster.load_crds()
-    controllers = Controllers(cluster, workloads=controllers_on)
+    # The certificate is made once; its PEM is also each namespace's kube-root-ca.crt, as on EKS.
+    cert_path, key_path = kubeconfig.ensure_certificate(state_dir)
+    controllers = Controllers(cluster, workloads=controllers_on, ca_pem=cert_path.read_text())
     controllers.seed()
     token = kubeconfig.ensure_token(state_dir)
     ssl_context = None
     ca_path = None
     if tls:
-        ca_path, key_path = kubeconfig.ensure_certificate(state_dir)
+        ca_path = cert_path
         ssl_context = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
         ssl_context.load_cert_chain(ca_path, key_path)
     runner = web.AppRunner(

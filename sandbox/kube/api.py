@@ -12,7 +12,7 @@ import uuid
 from dataclasses import dataclass, field
 
 from sandbox.kube import apply as server_side_apply
-from sandbox.kube import defaults, patching, schemas, validation
+from sandbox.kube import defaults, disruption, patching, schemas, validation
 from sandbox.kube.errors import ApiError, already_exists, conflict, invalid, not_found
 from sandbox.kube.resources import VIRTUAL_KINDS, ResourceType, TypeRegistry
 from sandbox.kube.selectors import label_selector_from_object, object_matcher
@@ -48,6 +48,8 @@ IMMUTABLE_FIELDS = {
     ("rbac.authorization.k8s.io", "RoleBinding"): [("roleRef",)],
     ("rbac.authorization.k8s.io", "ClusterRoleBinding"): [("roleRef",)],
 }
+
+CRD_CLEANUP_FINALIZER = "customresourcecleanup.apiextensions.k8s.io"
 
 # Metadata only the server sets; writes cannot change it.
 SYSTEM_METADATA = ("uid", "creationTimestamp", "generation", "resourceVersion", "deletionTimestamp")
@@ -91,9 +93,13 @@ def _content(obj: dict) -> dict:
 
 
 def _without_volatile(obj: dict) -> dict:
-    metadata = {
-        k: v for k, v in obj.get("metadata", {}).items() if k not in ("resourceVersion", "managedFields")
-    }
+    """What makes a write a change: everything but the resourceVersion and managedFields timestamps (a
+    manager newly sharing fields is a change; the same managers re-stating them is not)."""
+    metadata = {k: v for k, v in obj.get("metadata", {}).items() if k != "resourceVersion"}
+    if "managedFields" in metadata:
+        metadata["managedFields"] = [
+            {k: v for k, v in entry.items() if k != "time"} for entry in metadata["managedFields"]
+        ]
     return {**obj, "metadata": metadata}
 
 
@@ -177,20 +183,31 @@ class Cluster:
         namespace: str | None,
         label_selector: str | None = None,
         field_selector: str | None = None,
+        at_revision: int | None = None,
     ) -> list[dict]:
+        """The matching objects now, or as they were at `at_revision` (a paged list's snapshot)."""
         matches = object_matcher(label_selector, field_selector)
         ns = namespace if resource_type.namespaced else None
-        return [
-            self._present(resource_type, obj)
-            for obj in self.store.list(resource_type.group_resource, ns)
-            if matches(obj)
-        ]
+        objects = (
+            self.store.list(resource_type.group_resource, ns)
+            if at_revision is None
+            else self.store.list_at(resource_type.group_resource, ns, at_revision)
+        )
+        return [self._present(resource_type, obj) for obj in objects if matches(obj)]
 
     # --- writes
     def create(self, resource_type: ResourceType, namespace: str, body: dict, options: WriteOptions) -> dict:
         if resource_type.kind in VIRTUAL_KINDS:
             return self._review(resource_type, body)
         self._check_body(resource_type, body)
+        if resource_type.is_custom:
+            crd = self.store.get(
+                ("apiextensions.k8s.io", "customresourcedefinitions"),
+                "",
+                f"{resource_type.plural}.{resource_type.group}",
+            )
+            if crd is not None and crd["metadata"].get("deletionTimestamp"):
+                raise ApiError(405, "create not allowed while custom resource definition is terminating")
         obj = copy.deepcopy(body)
         metadata = obj.setdefault("metadata", {})
         if resource_type.namespaced:
@@ -223,8 +240,15 @@ class Cluster:
             metadata.pop(key, None)
         metadata["uid"] = str(uuid.uuid4())
         metadata["creationTimestamp"] = now()
+        registering_node = (resource_type.group, resource_type.kind) == ("", "Node")
+        if _has_status_subresource(resource_type) and not registering_node:
+            # PrepareForCreate: status is the controllers' to write, through /status (a kubelet registering
+            # its Node is the exception: it creates the Node with its status).
+            obj.pop("status", None)
         if _tracks_generation(resource_type):
             metadata["generation"] = 1
+        if (resource_type.group, resource_type.kind) == ("", "Pod"):
+            self._admit_priority(obj)
         obj = self._admit(resource_type, None, obj, options)
         server_side_apply.record_update(
             None, obj, options.field_manager or "unknown", "Update", "", self._schema(resource_type)
@@ -292,6 +316,7 @@ class Cluster:
                 force=options.force,
                 schema=self._schema(resource_type),
                 subresource=subresource,
+                default=lambda merged: self._defaulted(resource_type, existing, merged),
             )
             return self._replace(resource_type, existing, merged, options, subresource, None), False
         if existing is None:
@@ -331,6 +356,38 @@ class Cluster:
         server_side_apply.set_applied(stored, applied, options.field_manager, self._schema(resource_type))
         self.store.put(resource_type.group_resource, stored)
         return self._present(resource_type, stored)
+
+    def _defaulted(self, resource_type: ResourceType, old: dict, obj: dict) -> dict:
+        """obj with the defaults a write of it would get (nothing allocated: allocations carry over)."""
+        defaults.carry_over_allocations(resource_type, old, obj)
+        defaults.apply_defaults(
+            resource_type,
+            obj,
+            allocate_cluster_ip=lambda: "",
+            allocate_node_port=lambda: 0,
+        )
+        if resource_type.is_custom:
+            validation.apply_schema_defaults(obj, resource_type.crd_schema)
+        return obj
+
+    def _admit_priority(self, pod: dict) -> None:
+        """The Priority admission plugin: spec.priority from the pod's PriorityClass (403 if unknown)."""
+        spec = pod.get("spec")
+        if not isinstance(spec, dict):
+            return
+        name = spec.get("priorityClassName")
+        if not name:
+            return
+        priority_class = self.store.get(("scheduling.k8s.io", "priorityclasses"), "", name)
+        if priority_class is None:
+            raise ApiError(
+                403,
+                f'pods "{pod["metadata"].get("name", "")}" is forbidden: no PriorityClass with name '
+                f"{name} was found",
+                reason="Forbidden",
+            )
+        spec["priority"] = priority_class.get("value", 0)
+        spec.setdefault("preemptionPolicy", priority_class.get("preemptionPolicy", "PreemptLowerPriority"))
 
     def _schema(self, resource_type: ResourceType) -> dict | None:
         if resource_type.is_custom:
@@ -465,6 +522,8 @@ class Cluster:
                 if not cause[1].startswith("status")
             ]
         causes += self._semantic_errors(resource_type, obj)
+        if not resource_type.is_custom:
+            causes += validation.semantic_errors(resource_type, obj)
         if old is not None:
             causes += self._immutable_errors(resource_type, old, obj)
         if causes:
@@ -605,6 +664,21 @@ class Cluster:
         elif policy == "Foreground" and "foregroundDeletion" not in finalizers and self._has_dependents(obj):
             finalizers.append("foregroundDeletion")
         namespace_pending = resource_type.kind == "Namespace" and resource_type.group == ""
+        if resource_type.kind == "CustomResourceDefinition" and CRD_CLEANUP_FINALIZER not in finalizers:
+            # The apiextensions server keeps the CRD (Terminating) until its objects are gone.
+            finalizers.append(CRD_CLEANUP_FINALIZER)
+            terminating = {
+                "type": "Terminating",
+                "status": "True",
+                "reason": "InstanceDeletionPending",
+                "message": "CustomResourceDefinition marked for deletion; CustomResource deletion will begin "
+                "soon",
+                "lastTransitionTime": now(),
+            }
+            status = obj.setdefault("status", {})
+            status["conditions"] = [
+                c for c in status.get("conditions") or [] if c.get("type") != "Terminating"
+            ] + [terminating]
         if finalizers or namespace_pending:
             if not obj["metadata"].get("deletionTimestamp"):
                 obj["metadata"]["deletionTimestamp"] = now()
@@ -651,6 +725,53 @@ class Cluster:
             )
         return deleted
 
+    # --- eviction
+    def evict(self, namespace: str, name: str, options: DeleteOptions) -> None:
+        """POST pods/eviction: a delete that honours the PodDisruptionBudgets selecting the pod."""
+        pods_type = self.registry.preferred("", "pods")
+        pod = self.store.get(("", "pods"), namespace, name)
+        if pod is None:
+            raise not_found("", "pods", name)
+        budgets = [
+            pdb
+            for pdb in self.store.list(("policy", "poddisruptionbudgets"), namespace)
+            if disruption.matching_pods(pdb, [pod])
+        ]
+        if len(budgets) > 1:
+            raise ApiError(
+                500,
+                "This pod has more than one PodDisruptionBudget, which the eviction subresource does not "
+                "support.",
+            )
+        if budgets and not pod["metadata"].get("deletionTimestamp"):
+            pdb = budgets[0]
+            status = disruption.budget_status(pdb, self.store.list(("", "pods"), namespace))
+            healthy = disruption.pod_is_healthy(pod)
+            # An unhealthy pod may go while the budget is met (unhealthyPodEvictionPolicy IfHealthyBudget).
+            allowed = (
+                status["disruptionsAllowed"] > 0
+                if healthy
+                else status["currentHealthy"] >= status["desiredHealthy"]
+            )
+            if not allowed:
+                raise ApiError(
+                    429,
+                    "Cannot evict pod as it would violate the pod's disruption budget.",
+                    reason="TooManyRequests",
+                    details={
+                        "causes": [
+                            {
+                                "reason": "DisruptionBudget",
+                                "message": f"The disruption budget {pdb['metadata']['name']} needs "
+                                f"{status['desiredHealthy']} healthy pods and has {status['currentHealthy']} "
+                                "currently",
+                            }
+                        ]
+                    },
+                )
+        assert pods_type is not None
+        self.delete(pods_type, namespace, name, options)
+
     # --- CRDs
     def sync_crd(self, crd: dict, *, deleted: bool = False) -> None:
         """Serve (or stop serving) the custom resource a CRD defines, and report it Established."""
@@ -658,7 +779,7 @@ class Cluster:
         names = spec.get("names") or {}
         group, plural = spec.get("group", ""), names.get("plural", "")
         self.registry.remove_group_resource(group, plural)
-        if deleted or crd["metadata"].get("deletionTimestamp"):
+        if deleted:
             for obj in self.store.list((group, plural)):
                 self.store.remove((group, plural), obj)
             return
@@ -682,6 +803,8 @@ class Cluster:
                     printer_columns=tuple(version.get("additionalPrinterColumns") or ()),
                 )
             )
+        if crd["metadata"].get("deletionTimestamp"):
+            return  # still served (objects can be read and their finalizers removed) until it is gone
         status = crd.get("status") or {}
         wanted_conditions = [
             {

@@ -11,6 +11,7 @@ from __future__ import annotations
 import copy
 import datetime
 import json
+from collections.abc import Callable
 
 from sandbox.kube import schemas
 from sandbox.kube.errors import ApiError
@@ -145,6 +146,16 @@ def _remove(obj: dict, path: Path) -> None:
         parent[:] = [i for i in parent if i != wanted]
 
 
+def _same_at(before: object, after: object, path: Path) -> bool:
+    """Whether path holds the same value in both objects. A list item's `.` entry is its existence only:
+    the item's fields are separate entries, compared one by one (as structured-merge-diff does)."""
+    found_before, value_before = _lookup(before, path)
+    found_after, value_after = _lookup(after, path)
+    if path and path[-1] == ".":
+        return found_before == found_after
+    return (found_before, value_before) == (found_after, value_after)
+
+
 def merge_applied(live: object, applied: object, node: dict | None) -> object:
     if isinstance(applied, dict) and isinstance(live, dict):
         result = dict(live)
@@ -197,9 +208,7 @@ def record_update(
     old: dict | None, new: dict, manager: str, operation: str, subresource: str, schema: dict | None
 ) -> None:
     """Give `manager` the fields this non-apply write changed, taking them from their previous owners."""
-    changed = {
-        path for path in field_paths(new, schema) if old is None or _lookup(old, path) != _lookup(new, path)
-    }
+    changed = {path for path in field_paths(new, schema) if old is None or not _same_at(old, new, path)}
     entries = _entries(old) if old is not None else []
     if not changed:
         _write_entries(new, entries)
@@ -208,8 +217,16 @@ def record_update(
 
 
 def _give(
-    obj: dict, entries: list[dict], paths: set[Path], manager: str, operation: str, subresource: str
+    obj: dict,
+    entries: list[dict],
+    paths: set[Path],
+    manager: str,
+    operation: str,
+    subresource: str,
+    taken: set[Path] | None = None,
 ) -> None:
+    """`manager` owns `paths`; other managers lose `taken` (by default all of `paths`)."""
+    taken = paths if taken is None else taken
     kept = []
     mine: set[Path] = set()
     for entry in entries:
@@ -220,7 +237,7 @@ def _give(
         ):
             mine = _entry_paths(entry)
             continue
-        remaining = _entry_paths(entry) - paths
+        remaining = _entry_paths(entry) - taken
         kept.append(
             {**entry, "fieldsV1": to_fields_v1(remaining)} if remaining else {**entry, "fieldsV1": {}}
         )
@@ -246,8 +263,22 @@ def set_applied(obj: dict, applied: dict, manager: str, schema: dict | None) -> 
 
 
 def apply(
-    live: dict, applied: dict, manager: str, *, force: bool, schema: dict | None, subresource: str
+    live: dict,
+    applied: dict,
+    manager: str,
+    *,
+    force: bool,
+    schema: dict | None,
+    subresource: str,
+    default: Callable[[dict], dict] | None = None,
 ) -> dict:
+    """Merge `applied` into `live` for `manager`, or raise the 409 a real server gives.
+
+    As structured-merge-diff does, a conflict is a field the applier sets that another manager owns and
+    whose value the apply changes: the live value is compared, field by field, with the merged object
+    after server defaulting (`default`), so re-stating a value, or leaving a defaulted field out, is not
+    a conflict; only a different value is.
+    """
     applied_paths = field_paths(applied, schema)
     entries = _entries(live)
     previous: set[Path] = set()
@@ -257,37 +288,53 @@ def apply(
             previous = _entry_paths(entry)
         else:
             others.setdefault(entry.get("manager", ""), set()).update(_entry_paths(entry))
-    conflicts = []
-    for path in sorted(applied_paths):
-        if _lookup(live, path) == _lookup(applied, path):
-            continue
-        for other, owned in others.items():
-            if path in owned and other != manager:
-                conflicts.append((other, path))
-    if conflicts and not force:
-        raise ApiError(
-            409,
-            f"Apply failed with {len(conflicts)} conflict{'s' if len(conflicts) > 1 else ''}: "
-            + "; ".join(
-                f'conflict with "{other}": .{".".join(s[2:] for s in path if s != ".")}'
-                for other, path in conflicts
-            ),
-            details={
-                "causes": [
-                    {
-                        "reason": "FieldManagerConflict",
-                        "message": f'conflict with "{other}"',
-                        "field": "." + ".".join(s[2:] for s in path if s != "."),
-                    }
-                    for other, path in conflicts
-                ]
-            },
-        )
     merged = merge_applied(copy.deepcopy(live), applied, schema)
     still_owned = set().union(*others.values()) if others else set()
     for path in sorted(previous - applied_paths, key=len, reverse=True):
         if path not in still_owned:
             _remove(merged, path)
+    candidate = default(copy.deepcopy(merged)) if default else merged
+    changed = {path for path in applied_paths if not _same_at(live, candidate, path)}
+    conflicts = [
+        (other, path)
+        for path in sorted(changed)
+        for other, owned in others.items()
+        if path in owned and other != manager
+    ]
+    if conflicts and not force:
+        raise ApiError(
+            409,
+            f"Apply failed with {len(conflicts)} conflict{'s' if len(conflicts) > 1 else ''}: "
+            + "; ".join(f'conflict with "{other}": {_field_name(path)}' for other, path in conflicts),
+            reason="Conflict",
+            details={
+                "causes": [
+                    {
+                        "reason": "FieldManagerConflict",
+                        "message": f'conflict with "{other}"',
+                        "field": _field_name(path),
+                    }
+                    for other, path in conflicts
+                ]
+            },
+        )
     merged.setdefault("metadata", {})
-    _give(merged, copy.deepcopy(entries), applied_paths, manager, "Apply", subresource)
+    # Unchanged values are shared with their other owners; changed ones (forced) are taken from them.
+    _give(merged, copy.deepcopy(entries), applied_paths, manager, "Apply", subresource, taken=changed)
     return merged
+
+
+def _field_name(path: Path) -> str:
+    """A field path as the apiserver prints it: .spec.containers[name="app"].image"""
+    text = ""
+    for step in path:
+        if step == ".":
+            continue
+        if step.startswith("f:"):
+            text += "." + step[2:]
+        elif step.startswith("k:"):
+            keys = json.loads(step[2:])
+            text += "[" + ",".join(f"{k}={json.dumps(v)}" for k, v in keys.items()) + "]"
+        elif step.startswith("v:"):
+            text += f"[{step[2:]}]"
+    return text

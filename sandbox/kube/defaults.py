@@ -149,9 +149,25 @@ def _cronjob(obj: dict) -> None:
     _template_defaults(job_spec)
 
 
+def qos_class(spec: dict) -> str:
+    """The pod's QoS class from its containers' requests and limits."""
+    containers = (spec.get("containers") or []) + (spec.get("initContainers") or [])
+    resources = [c.get("resources") or {} for c in containers if isinstance(c, dict)]
+    if not any(r.get("requests") or r.get("limits") for r in resources):
+        return "BestEffort"
+    for r in resources:
+        limits, requests = r.get("limits") or {}, r.get("requests") or {}
+        for name in ("cpu", "memory"):
+            if not limits.get(name) or requests.get(name, limits[name]) != limits[name]:
+                return "Burstable"
+    return "Guaranteed"
+
+
 def _pod(obj: dict) -> None:
     spec = obj.setdefault("spec", {})
     pod_spec_defaults(spec)
+    if not obj.get("status"):
+        obj["status"] = {"phase": "Pending", "qosClass": qos_class(spec)}
     spec.setdefault("enableServiceLinks", True)
     spec.setdefault("preemptionPolicy", "PreemptLowerPriority")
     spec.setdefault("priority", 0)
@@ -193,7 +209,8 @@ def _service(
 
 
 def _secret(obj: dict) -> None:
-    obj.setdefault("type", "Opaque")
+    if not obj.get("type"):  # absent or "" (typed clients send the empty string): Opaque, as upstream
+        obj["type"] = "Opaque"
     string_data = obj.pop("stringData", None) or {}
     if string_data:
         data = obj.setdefault("data", {}) or {}

@@ -17,8 +17,9 @@ from sandbox.kube.errors import ApiError
 MAGIC = b"k8s\x00"
 MEDIA_TYPE = "application/vnd.kubernetes.protobuf"
 
-# field number -> (JSON name, type). Types: string, bytes, int, bool, time, a message name, or
-# "map:<value type>" / "list:<item type>".
+# field number -> (JSON name, type). Types: string, bytes, int, bool, time, quantity, intorstring, a
+# message name, or "map:<value type>" / "list:<item type>"; a `*` marks a pointer field (its zero value is
+# kept); a name "" marks an embedded struct that JSON inlines.
 MESSAGES: dict[str, dict[int, tuple[str, str]]] = {
     "Unknown": {
         1: ("typeMeta", "TypeMeta"),
@@ -37,7 +38,7 @@ MESSAGES: dict[str, dict[int, tuple[str, str]]] = {
         7: ("generation", "int"),
         8: ("creationTimestamp", "time"),
         9: ("deletionTimestamp", "time"),
-        10: ("deletionGracePeriodSeconds", "int"),
+        10: ("deletionGracePeriodSeconds", "int*"),
         11: ("labels", "map:string"),
         12: ("annotations", "map:string"),
         13: ("ownerReferences", "list:OwnerReference"),
@@ -48,22 +49,23 @@ MESSAGES: dict[str, dict[int, tuple[str, str]]] = {
         3: ("name", "string"),
         4: ("uid", "string"),
         5: ("apiVersion", "string"),
-        6: ("controller", "bool"),
-        7: ("blockOwnerDeletion", "bool"),
+        6: ("controller", "bool*"),
+        7: ("blockOwnerDeletion", "bool*"),
     },
     "Time": {1: ("seconds", "int"), 2: ("nanos", "int")},
+    "Quantity": {1: ("string", "string")},
     "Secret": {
         1: ("metadata", "ObjectMeta"),
         2: ("data", "map:bytes"),
         3: ("type", "string"),
         4: ("stringData", "map:string"),
-        5: ("immutable", "bool"),
+        5: ("immutable", "bool*"),
     },
     "ConfigMap": {
         1: ("metadata", "ObjectMeta"),
         2: ("data", "map:string"),
         3: ("binaryData", "map:bytes"),
-        4: ("immutable", "bool"),
+        4: ("immutable", "bool*"),
     },
     "Namespace": {
         1: ("metadata", "ObjectMeta"),
@@ -73,13 +75,13 @@ MESSAGES: dict[str, dict[int, tuple[str, str]]] = {
     "NamespaceSpec": {1: ("finalizers", "list:string")},
     "NamespaceStatus": {1: ("phase", "string")},
     "DeleteOptions": {
-        1: ("gracePeriodSeconds", "int"),
+        1: ("gracePeriodSeconds", "int*"),
         2: ("preconditions", "Preconditions"),
-        3: ("orphanDependents", "bool"),
-        4: ("propagationPolicy", "string"),
+        3: ("orphanDependents", "bool*"),
+        4: ("propagationPolicy", "string*"),
         5: ("dryRun", "list:string"),
     },
-    "Preconditions": {1: ("uid", "string"), 2: ("resourceVersion", "string")},
+    "Preconditions": {1: ("uid", "string*"), 2: ("resourceVersion", "string*")},
     # kubectl auth can-i
     "SelfSubjectAccessReview": {1: ("metadata", "ObjectMeta"), 2: ("spec", "SelfSubjectAccessReviewSpec")},
     "SelfSubjectAccessReviewSpec": {
@@ -98,6 +100,183 @@ MESSAGES: dict[str, dict[int, tuple[str, str]]] = {
     "NonResourceAttributes": {1: ("path", "string"), 2: ("verb", "string")},
     "SelfSubjectRulesReview": {1: ("metadata", "ObjectMeta"), 2: ("spec", "SelfSubjectRulesReviewSpec")},
     "SelfSubjectRulesReviewSpec": {1: ("namespace", "string")},
+    # kubectl auth whoami, kubectl create token
+    "SelfSubjectReview": {1: ("metadata", "ObjectMeta")},
+    "TokenRequest": {1: ("metadata", "ObjectMeta"), 2: ("spec", "TokenRequestSpec")},
+    "TokenRequestSpec": {
+        1: ("audiences", "list:string"),
+        3: ("boundObjectRef", "BoundObjectReference"),
+        4: ("expirationSeconds", "int*"),
+    },
+    "BoundObjectReference": {
+        1: ("kind", "string"),
+        2: ("apiVersion", "string"),
+        3: ("name", "string"),
+        4: ("uid", "string"),
+    },
+    # The workload kinds of kubectl create deployment|job|cronjob (the fields its generators set, and the
+    # rest of the pod template a user may add with --dry-run=client -o yaml | edit | kubectl create).
+    "Deployment": {1: ("metadata", "ObjectMeta"), 2: ("spec", "DeploymentSpec")},
+    "DeploymentSpec": {
+        1: ("replicas", "int*"),
+        2: ("selector", "LabelSelector"),
+        3: ("template", "PodTemplateSpec"),
+        4: ("strategy", "DeploymentStrategy"),
+        5: ("minReadySeconds", "int"),
+        6: ("revisionHistoryLimit", "int*"),
+        7: ("paused", "bool"),
+        9: ("progressDeadlineSeconds", "int*"),
+    },
+    "DeploymentStrategy": {1: ("type", "string"), 2: ("rollingUpdate", "RollingUpdateDeployment")},
+    "RollingUpdateDeployment": {1: ("maxUnavailable", "intorstring"), 2: ("maxSurge", "intorstring")},
+    "IntOrString": {1: ("type", "int"), 2: ("intVal", "int"), 3: ("strVal", "string")},
+    "LabelSelector": {
+        1: ("matchLabels", "map:string"),
+        2: ("matchExpressions", "list:LabelSelectorRequirement"),
+    },
+    "LabelSelectorRequirement": {
+        1: ("key", "string"),
+        2: ("operator", "string"),
+        3: ("values", "list:string"),
+    },
+    "PodTemplateSpec": {1: ("metadata", "ObjectMeta"), 2: ("spec", "PodSpec")},
+    "PodSpec": {
+        2: ("containers", "list:Container"),
+        3: ("restartPolicy", "string"),
+        4: ("terminationGracePeriodSeconds", "int*"),
+        5: ("activeDeadlineSeconds", "int*"),
+        6: ("dnsPolicy", "string"),
+        7: ("nodeSelector", "map:string"),
+        8: ("serviceAccountName", "string"),
+        10: ("nodeName", "string"),
+        11: ("hostNetwork", "bool"),
+        15: ("imagePullSecrets", "list:LocalObjectReference"),
+        19: ("schedulerName", "string"),
+        20: ("initContainers", "list:Container"),
+        21: ("automountServiceAccountToken", "bool*"),
+        24: ("priorityClassName", "string"),
+    },
+    "LocalObjectReference": {1: ("name", "string")},
+    "Container": {
+        1: ("name", "string"),
+        2: ("image", "string"),
+        3: ("command", "list:string"),
+        4: ("args", "list:string"),
+        5: ("workingDir", "string"),
+        6: ("ports", "list:ContainerPort"),
+        7: ("env", "list:EnvVar"),
+        8: ("resources", "ResourceRequirements"),
+        14: ("imagePullPolicy", "string"),
+        16: ("stdin", "bool"),
+        18: ("tty", "bool"),
+    },
+    "ContainerPort": {
+        1: ("name", "string"),
+        2: ("hostPort", "int"),
+        3: ("containerPort", "int"),
+        4: ("protocol", "string"),
+        5: ("hostIP", "string"),
+    },
+    "EnvVar": {1: ("name", "string"), 2: ("value", "string")},
+    "ResourceRequirements": {1: ("limits", "map:quantity"), 2: ("requests", "map:quantity")},
+    "Job": {1: ("metadata", "ObjectMeta"), 2: ("spec", "JobSpec")},
+    "JobSpec": {
+        1: ("parallelism", "int*"),
+        2: ("completions", "int*"),
+        3: ("activeDeadlineSeconds", "int*"),
+        4: ("selector", "LabelSelector"),
+        5: ("manualSelector", "bool*"),
+        6: ("template", "PodTemplateSpec"),
+        7: ("backoffLimit", "int*"),
+        8: ("ttlSecondsAfterFinished", "int*"),
+        9: ("completionMode", "string*"),
+        10: ("suspend", "bool*"),
+    },
+    "CronJob": {1: ("metadata", "ObjectMeta"), 2: ("spec", "CronJobSpec")},
+    "CronJobSpec": {
+        1: ("schedule", "string"),
+        2: ("startingDeadlineSeconds", "int*"),
+        3: ("concurrencyPolicy", "string"),
+        4: ("suspend", "bool*"),
+        5: ("jobTemplate", "JobTemplateSpec"),
+        6: ("successfulJobsHistoryLimit", "int*"),
+        7: ("failedJobsHistoryLimit", "int*"),
+        8: ("timeZone", "string*"),
+    },
+    "JobTemplateSpec": {1: ("metadata", "ObjectMeta"), 2: ("spec", "JobSpec")},
+    # kubectl create role|clusterrole|rolebinding|clusterrolebinding|serviceaccount
+    "Role": {1: ("metadata", "ObjectMeta"), 2: ("rules", "list:PolicyRule")},
+    "ClusterRole": {1: ("metadata", "ObjectMeta"), 2: ("rules", "list:PolicyRule")},
+    "PolicyRule": {
+        1: ("verbs", "list:string"),
+        2: ("apiGroups", "list:string"),
+        3: ("resources", "list:string"),
+        4: ("resourceNames", "list:string"),
+        5: ("nonResourceURLs", "list:string"),
+    },
+    "RoleBinding": {
+        1: ("metadata", "ObjectMeta"),
+        2: ("subjects", "list:Subject"),
+        3: ("roleRef", "RoleRef"),
+    },
+    "ClusterRoleBinding": {
+        1: ("metadata", "ObjectMeta"),
+        2: ("subjects", "list:Subject"),
+        3: ("roleRef", "RoleRef"),
+    },
+    "Subject": {
+        1: ("kind", "string"),
+        2: ("apiGroup", "string"),
+        3: ("name", "string"),
+        4: ("namespace", "string"),
+    },
+    "RoleRef": {1: ("apiGroup", "string"), 2: ("kind", "string"), 3: ("name", "string")},
+    "ServiceAccount": {1: ("metadata", "ObjectMeta"), 3: ("automountServiceAccountToken", "bool*")},
+    # kubectl create ingress|service|poddisruptionbudget|priorityclass
+    "Ingress": {1: ("metadata", "ObjectMeta"), 2: ("spec", "IngressSpec")},
+    "IngressSpec": {
+        1: ("defaultBackend", "IngressBackend"),
+        2: ("tls", "list:IngressTLS"),
+        3: ("rules", "list:IngressRule"),
+        4: ("ingressClassName", "string*"),
+    },
+    "IngressTLS": {1: ("hosts", "list:string"), 2: ("secretName", "string")},
+    "IngressRule": {1: ("host", "string"), 2: ("", "IngressRuleValue")},  # "": inlined in JSON
+    "IngressRuleValue": {1: ("http", "HTTPIngressRuleValue")},
+    "HTTPIngressRuleValue": {1: ("paths", "list:HTTPIngressPath")},
+    "HTTPIngressPath": {1: ("path", "string"), 2: ("backend", "IngressBackend"), 3: ("pathType", "string*")},
+    "IngressBackend": {4: ("service", "IngressServiceBackend")},
+    "IngressServiceBackend": {1: ("name", "string"), 2: ("port", "ServiceBackendPort")},
+    "ServiceBackendPort": {1: ("name", "string"), 2: ("number", "int")},
+    "Service": {1: ("metadata", "ObjectMeta"), 2: ("spec", "ServiceSpec")},
+    "ServiceSpec": {
+        1: ("ports", "list:ServicePort"),
+        2: ("selector", "map:string"),
+        3: ("clusterIP", "string"),
+        4: ("type", "string"),
+        10: ("externalName", "string"),
+    },
+    "ServicePort": {
+        1: ("name", "string"),
+        2: ("protocol", "string"),
+        3: ("port", "int"),
+        4: ("targetPort", "intorstring"),
+        5: ("nodePort", "int"),
+    },
+    "PodDisruptionBudget": {1: ("metadata", "ObjectMeta"), 2: ("spec", "PodDisruptionBudgetSpec")},
+    "PodDisruptionBudgetSpec": {
+        1: ("minAvailable", "intorstring"),
+        2: ("selector", "LabelSelector"),
+        3: ("maxUnavailable", "intorstring"),
+        4: ("unhealthyPodEvictionPolicy", "string*"),
+    },
+    "PriorityClass": {
+        1: ("metadata", "ObjectMeta"),
+        2: ("value", "int"),
+        3: ("globalDefault", "bool"),
+        4: ("description", "string"),
+        5: ("preemptionPolicy", "string*"),
+    },
 }
 KINDS = {
     "Secret",
@@ -106,6 +285,20 @@ KINDS = {
     "DeleteOptions",
     "SelfSubjectAccessReview",
     "SelfSubjectRulesReview",
+    "SelfSubjectReview",
+    "TokenRequest",
+    "Deployment",
+    "Job",
+    "CronJob",
+    "Role",
+    "ClusterRole",
+    "RoleBinding",
+    "ClusterRoleBinding",
+    "ServiceAccount",
+    "Ingress",
+    "Service",
+    "PodDisruptionBudget",
+    "PriorityClass",
 }
 
 
@@ -156,8 +349,15 @@ def _scalar(value: int | bytes, kind: str) -> object:
         return bool(value)
     if kind == "int":
         return value - (1 << 64) if isinstance(value, int) and value >= 1 << 63 else value
+    if kind == "quantity":
+        return decode_message(value, "Quantity").get("string", "") if isinstance(value, bytes) else ""
+    if kind == "intorstring":
+        decoded = decode_message(value, "IntOrString") if isinstance(value, bytes) else {}
+        return decoded.get("strVal", "") if decoded.get("type") == 1 else decoded.get("intVal", 0)
     if kind == "time":
         seconds = decode_message(value, "Time").get("seconds", 0) if isinstance(value, bytes) else 0
+        if seconds <= 0:
+            return None  # Go's zero time (year 1): JSON null
         return datetime.datetime.fromtimestamp(seconds, datetime.UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
     return decode_message(value, kind) if isinstance(value, bytes) else {}
 
@@ -175,8 +375,17 @@ def decode_message(data: bytes, message: str) -> dict:
             result.setdefault(name, {})[key] = _scalar(entry.get(2, b""), kind[4:])
         elif kind.startswith("list:"):
             result.setdefault(name, []).append(_scalar(value, kind[5:]))
+        elif not name:
+            result.update(_scalar(value, kind))  # an embedded struct whose fields JSON inlines
+        elif kind.endswith("*"):
+            result[name] = _scalar(value, kind[:-1])  # a pointer field: set, even to its zero value
         else:
-            result[name] = _scalar(value, kind)
+            decoded = _scalar(value, kind)
+            # gogo-protobuf writes the zero values of non-pointer fields, which Go's JSON omits.
+            if decoded is not None and (
+                decoded not in ("", 0, False) or kind not in ("string", "int", "bool")
+            ):
+                result[name] = decoded
     return result
 
 

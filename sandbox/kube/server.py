@@ -7,6 +7,7 @@ import base64
 import contextlib
 import json
 import logging
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 
 import yaml
@@ -17,7 +18,7 @@ from sandbox.kube.api import PATCH_APPLY, Cluster, DeleteOptions, WriteOptions
 from sandbox.kube.errors import ApiError, success_status
 from sandbox.kube.resources import ResourceType
 from sandbox.kube.selectors import object_matcher
-from sandbox.kube.storage import Watcher
+from sandbox.kube.storage import Watcher, object_key
 
 log = logging.getLogger(__name__)
 
@@ -33,7 +34,9 @@ def _json(body: object, status: int = 200, warnings: list[str] | None = None) ->
         body=json.dumps(body, separators=(",", ":")).encode(), status=status, content_type="application/json"
     )
     for warning in warnings or []:
-        response.headers.add("Warning", f'299 - "{warning}"')
+        # RFC 7234 warn-text is a quoted-string: quotes and backslashes inside are backslash-escaped.
+        escaped = warning.replace("\\", "\\\\").replace('"', '\\"')
+        response.headers.add("Warning", f'299 - "{escaped}"')
     return response
 
 
@@ -47,6 +50,14 @@ async def status_errors(request: web.Request, handler):
         return await handler(request)
     except ApiError as error:
         return _error(error)
+    except web.HTTPNotFound:  # no route: the apiserver's 404 Status
+        return _error(ApiError(404, "the server could not find the requested resource"))
+    except web.HTTPMethodNotAllowed:
+        return _error(
+            ApiError(
+                405, f"the server does not allow this method on the requested resource: {request.method}"
+            )
+        )
     except web.HTTPException:
         raise
     except Exception as error:  # one place turns a bug into the 500 Status a client can show
@@ -169,117 +180,130 @@ def _resolve(cluster: Cluster, parts: list[str]) -> Route | None:
     return Route(resource_type, namespace, name, subresource, watch)
 
 
-async def handle(request: web.Request) -> web.StreamResponse:
+# --- resource requests: the route names a scope (collection, object or subresource); VERBS names the handler
+
+
+Handler = Callable[[web.Request, Cluster, Route], Awaitable[web.StreamResponse]]
+
+
+async def _resource(request: web.Request) -> web.StreamResponse:
     cluster = request.app[CLUSTER_KEY]
-    path = request.path.rstrip("/")
-    parts = [p for p in path.split("/") if p]
-    special = _special(request, cluster, parts)
-    if special is not None:
-        return special
-    route = _resolve(cluster, parts)
+    route = _resolve(cluster, [p for p in request.path.split("/") if p])
     if route is None:
-        return _error(ApiError(404, "the server could not find the requested resource"))
-    method = request.method
+        raise ApiError(404, "the server could not find the requested resource")
+    scope = "collection" if route.name is None else (route.subresource or "object")
+    handler = VERBS.get((scope, request.method))
+    if handler is None:
+        raise ApiError(
+            405, f"the server does not allow this method on the requested resource: {request.method}"
+        )
+    return await handler(request, cluster, route)
+
+
+async def _get_or_watch(request: web.Request, cluster: Cluster, route: Route) -> web.StreamResponse:
     if route.name is None:
-        if method == "GET":
-            if query_flag(request, "watch") or route.watch:
-                return await _watch(request, cluster, route)
-            return _list(request, cluster, route)
-        if method == "POST":
-            return await _create(request, cluster, route)
-        if method == "DELETE":
-            return await _delete_collection(request, cluster, route)
-    else:
-        if route.watch and method == "GET":
-            return await _watch(request, cluster, route, name=route.name)
-        if route.subresource == "scale":
-            return await _scale(request, cluster, route)
-        if route.subresource == "log":
-            cluster.get(route.resource_type, route.namespace or "", route.name)  # 404 for a missing pod
-            return web.Response(text="", content_type="text/plain")  # nothing ran, so nothing was logged
-        if method == "GET":
-            obj = cluster.get(route.resource_type, route.namespace or "", route.name)
-            if _wants_table(request):
-                return _json(tables.table(route.resource_type, [obj], {"resourceVersion": _rv(obj)}))
-            return _json(obj)
-        if method == "PUT":
-            return await _update(request, cluster, route)
-        if method == "PATCH":
-            return await _patch(request, cluster, route)
-        if method == "DELETE":
-            return await _delete(request, cluster, route)
-        if method == "POST" and route.subresource in ("eviction", "token", "exec"):
-            return await _virtual_subresource(request, cluster, route)
-    return _error(ApiError(405, f"the server does not allow this method on the requested resource: {method}"))
+        if query_flag(request, "watch") or route.watch:
+            return await _watch(request, cluster, route)
+        return _list(request, cluster, route)
+    if route.watch:
+        return await _watch(request, cluster, route, name=route.name)
+    obj = cluster.get(route.resource_type, route.namespace or "", route.name)
+    if _wants_table(request):
+        return _json(tables.table(route.resource_type, [obj], {"resourceVersion": _rv(obj)}))
+    return _json(obj)
+
+
+async def _log(request: web.Request, cluster: Cluster, route: Route) -> web.StreamResponse:
+    cluster.get(route.resource_type, route.namespace or "", route.name or "")  # 404 for a missing pod
+    return web.Response(text="", content_type="text/plain")  # nothing ran, so nothing was logged
+
+
+async def _refuse_exec(request: web.Request, cluster: Cluster, route: Route) -> web.StreamResponse:
+    cluster.get(route.resource_type, route.namespace or "", route.name or "")
+    raise ApiError(400, "the sandbox emulator runs no containers, so there is nothing to exec into")
 
 
 def _rv(obj: dict) -> str:
     return obj["metadata"]["resourceVersion"]
 
 
-def _special(request: web.Request, cluster: Cluster, parts: list[str]) -> web.Response | None:
-    registry = cluster.registry
-    if request.method != "GET":
-        return None
-    if parts in ([], ["healthz"], ["readyz"], ["livez"]):
-        return web.Response(text="ok")
-    if parts == ["version"]:
-        return _json(discovery.VERSION_INFO)
-    if parts == ["api"]:
-        return _json(discovery.api_versions(f"{request.host}"))
-    if parts == ["apis"]:
-        return _json(discovery.api_group_list(registry))
-    if parts == ["api", "v1"]:
-        return _json(discovery.resource_list(registry, "", "v1"))
-    if len(parts) == 2 and parts[0] == "apis":
-        document = discovery.api_group(registry, parts[1])
-        return (
-            _json(document)
-            if document
-            else _error(ApiError(404, "the server could not find the requested resource"))
-        )
-    if len(parts) == 3 and parts[0] == "apis":
-        document = discovery.resource_list(registry, parts[1], parts[2])
-        return (
-            _json(document)
-            if document
-            else _error(ApiError(404, "the server could not find the requested resource"))
-        )
-    if parts[:1] == ["openapi"]:
-        return _openapi(request, cluster, parts)
-    return None
+# --- discovery, OpenAPI, health: one handler per path
 
 
-def _openapi(request: web.Request, cluster: Cluster, parts: list[str]) -> web.Response:
+async def _health(request: web.Request) -> web.Response:
+    return web.Response(text="ok")
+
+
+async def _version(request: web.Request) -> web.Response:
+    return _json(discovery.VERSION_INFO)
+
+
+async def _core_versions(request: web.Request) -> web.Response:
+    return _json(discovery.api_versions(f"{request.host}"))
+
+
+async def _group_list(request: web.Request) -> web.Response:
+    return _json(discovery.api_group_list(request.app[CLUSTER_KEY].registry))
+
+
+async def _core_resources(request: web.Request) -> web.Response:
+    return _json(discovery.resource_list(request.app[CLUSTER_KEY].registry, "", "v1"))
+
+
+async def _group(request: web.Request) -> web.Response:
+    document = discovery.api_group(request.app[CLUSTER_KEY].registry, request.match_info["group"])
+    if not document:
+        raise ApiError(404, "the server could not find the requested resource")
+    return _json(document)
+
+
+async def _group_resources(request: web.Request) -> web.Response:
+    registry = request.app[CLUSTER_KEY].registry
+    document = discovery.resource_list(registry, request.match_info["group"], request.match_info["version"])
+    if not document:
+        raise ApiError(404, "the server could not find the requested resource")
+    return _json(document)
+
+
+def _openapi_cache(request: web.Request) -> dict:
     cache = request.app[OPENAPI_CACHE_KEY]
-    registry = cluster.registry
+    registry = request.app[CLUSTER_KEY].registry
     if cache.get("generation") != registry.generation:
         cache.clear()
         cache["generation"] = registry.generation
-    if parts == ["openapi", "v2"]:
-        accept = request.headers.get("Accept", "")
-        if openapi_protobuf.MEDIA_TYPE in accept or openapi_protobuf.RESPONSE_MEDIA_TYPE in accept:
-            if "v2-protobuf" not in cache:
-                cache["v2-protobuf"] = openapi_protobuf.document(openapi.v2_document(registry))
-            return web.Response(body=cache["v2-protobuf"], content_type=openapi_protobuf.RESPONSE_MEDIA_TYPE)
-        if "v2" not in cache:
-            cache["v2"] = json.dumps(openapi.v2_document(registry)).encode()
-        return web.Response(body=cache["v2"], content_type="application/json")
-    if parts == ["openapi", "v3"]:
-        if "v3" not in cache:
-            cache["v3"] = openapi.v3_index(registry)
-        return _json(cache["v3"])
-    key = "/".join(parts[2:])
-    if parts[2:3] == ["api"] and parts[3:] == ["v1"]:
-        group, version = "", "v1"
-    elif parts[2:3] == ["apis"] and len(parts) == 5:
-        group, version = parts[3], parts[4]
-    else:
-        return _error(ApiError(404, "the server could not find the requested resource"))
+    return cache
+
+
+async def _openapi_v2(request: web.Request) -> web.Response:
+    cache, registry = _openapi_cache(request), request.app[CLUSTER_KEY].registry
+    accept = request.headers.get("Accept", "")
+    if openapi_protobuf.MEDIA_TYPE in accept or openapi_protobuf.RESPONSE_MEDIA_TYPE in accept:
+        if "v2-protobuf" not in cache:
+            cache["v2-protobuf"] = openapi_protobuf.document(openapi.v2_document(registry))
+        return web.Response(body=cache["v2-protobuf"], content_type=openapi_protobuf.RESPONSE_MEDIA_TYPE)
+    if "v2" not in cache:
+        cache["v2"] = json.dumps(openapi.v2_document(registry)).encode()
+    return web.Response(body=cache["v2"], content_type="application/json")
+
+
+async def _openapi_v3(request: web.Request) -> web.Response:
+    cache = _openapi_cache(request)
+    if "v3" not in cache:
+        cache["v3"] = openapi.v3_index(request.app[CLUSTER_KEY].registry)
+    return _json(cache["v3"])
+
+
+async def _openapi_v3_document(request: web.Request) -> web.Response:
+    cache = _openapi_cache(request)
+    group = request.match_info.get("group", "")
+    version = request.match_info["version"]
+    if not group and version != "v1":
+        raise ApiError(404, "the server could not find the requested resource")
+    key = f"apis/{group}/{version}" if group else "api/v1"
     if key not in cache:
-        document = openapi.v3_document(registry, group, version)
+        document = openapi.v3_document(request.app[CLUSTER_KEY].registry, group, version)
         if document is None:
-            return _error(ApiError(404, "the server could not find the requested resource"))
+            raise ApiError(404, "the server could not find the requested resource")
         cache[key] = json.dumps(document).encode()
     response = web.Response(body=cache[key], content_type="application/json")
     response.headers["Cache-Control"] = "public, immutable"
@@ -293,24 +317,29 @@ def _list(request: web.Request, cluster: Cluster, route: Route) -> web.Response:
     resource_type = route.resource_type
     if "list" not in resource_type.verbs:
         raise ApiError(405, "the server does not allow this method on the requested resource: list")
-    objects = cluster.list(
-        resource_type, route.namespace, request.query.get("labelSelector"), request.query.get("fieldSelector")
-    )
     metadata: dict = {"resourceVersion": str(cluster.store.revision)}
-    limit = int(request.query.get("limit") or 0)
-    start = 0
+    try:
+        limit = int(request.query.get("limit") or 0)
+    except ValueError as error:
+        raise ApiError(400, "limit must be an integer") from error
     token = request.query.get("continue")
-    if token:
-        try:
-            start = int(base64.urlsafe_b64decode(token.encode()).decode())
-        except ValueError as error:
-            raise ApiError(400, "invalid continue token") from error
-    if limit and start + limit < len(objects):
-        metadata["continue"] = base64.urlsafe_b64encode(str(start + limit).encode()).decode()
-        metadata["remainingItemCount"] = len(objects) - start - limit
-        objects = objects[start : start + limit]
-    else:
-        objects = objects[start:]
+    at_revision, after = _decode_continue(token) if token else (None, None)
+    # Every page of a paged list is read at the first page's revision (a snapshot, as etcd serves it) and
+    # goes on after the last key served: nothing is skipped or repeated, whatever changed meanwhile.
+    objects = cluster.list(
+        resource_type,
+        route.namespace,
+        request.query.get("labelSelector"),
+        request.query.get("fieldSelector"),
+        at_revision=at_revision,
+    )
+    if at_revision is not None and after is not None:
+        metadata["resourceVersion"] = str(at_revision)
+        objects = [obj for obj in objects if object_key(obj) > after]
+    if limit and limit < len(objects):
+        objects, rest = objects[:limit], objects[limit:]
+        metadata["continue"] = _encode_continue(int(metadata["resourceVersion"]), object_key(objects[-1]))
+        metadata["remainingItemCount"] = len(rest)
     if _wants_table(request):
         return _json(tables.table(resource_type, objects, metadata))
     return _json(
@@ -321,6 +350,19 @@ def _list(request: web.Request, cluster: Cluster, route: Route) -> web.Response:
             "items": objects,
         }
     )
+
+
+def _encode_continue(revision: int, key: tuple[str, str]) -> str:
+    payload = json.dumps({"v": "meta.k8s.io/v1", "rv": revision, "start": list(key)}, separators=(",", ":"))
+    return base64.urlsafe_b64encode(payload.encode()).decode()
+
+
+def _decode_continue(token: str) -> tuple[int, tuple[str, str]]:
+    try:
+        payload = json.loads(base64.urlsafe_b64decode(token.encode()))
+        return int(payload["rv"]), (str(payload["start"][0]), str(payload["start"][1]))
+    except (ValueError, KeyError, TypeError, IndexError) as error:
+        raise ApiError(400, "continue key is not valid: " + str(error), reason="BadRequest") from error
 
 
 async def _create(request: web.Request, cluster: Cluster, route: Route) -> web.Response:
@@ -465,9 +507,18 @@ async def _virtual_subresource(request: web.Request, cluster: Cluster, route: Ro
             status=201,
         )
     if route.subresource == "eviction":
-        cluster.delete(route.resource_type, route.namespace or "", route.name or "", DeleteOptions())
+        body = await _body(request) or {}
+        delete_options = (body.get("deleteOptions") or {}) if isinstance(body, dict) else {}
+        cluster.evict(
+            route.namespace or "",
+            route.name or "",
+            DeleteOptions(
+                dry_run="All" in (delete_options.get("dryRun") or request.query.getall("dryRun", [])),
+                precondition_uid=(delete_options.get("preconditions") or {}).get("uid"),
+            ),
+        )
         return _json(success_status(), status=201)
-    raise ApiError(400, "the sandbox emulator runs no containers, so there is nothing to exec into")
+    raise ApiError(405, f"the server does not allow this method on the requested resource: {request.method}")
 
 
 # --- watch
@@ -499,9 +550,18 @@ async def _watch(
                 since = int(resource_version)
             except ValueError as error:
                 raise ApiError(400, f"invalid resourceVersion {resource_version!r}") from error
-            backlog = [
-                (event.type, event.obj) for event in cluster.store.events_since(since) if watcher.wants(event)
-            ]
+            try:
+                backlog = [
+                    seen
+                    for seen in (watcher.translate(event) for event in cluster.store.events_since(since))
+                    if seen is not None
+                ]
+            except ApiError as error:
+                if error.code != 410:
+                    raise
+                # As the watch cache does: the stream opens, says ERROR 410 Expired, and ends; the client
+                # relists.
+                return await _watch_error(request, error)
         response = web.StreamResponse(
             headers={"Content-Type": "application/json", "Cache-Control": "no-cache"}
         )
@@ -548,7 +608,8 @@ async def _watch(
                 continue
             if event is None:
                 break  # the server is shutting down
-            await send(event.type, cluster._present(resource_type, event.obj))
+            event_type, obj = event
+            await send(event_type, cluster._present(resource_type, obj))
         with contextlib.suppress(ConnectionResetError):
             await response.write_eof()
         return response
@@ -558,10 +619,59 @@ async def _watch(
         cluster.store.unsubscribe(watcher)
 
 
+async def _watch_error(request: web.Request, error: ApiError) -> web.StreamResponse:
+    response = web.StreamResponse(headers={"Content-Type": "application/json", "Cache-Control": "no-cache"})
+    response.enable_chunked_encoding()
+    await response.prepare(request)
+    line = json.dumps({"type": "ERROR", "object": error.status()}, separators=(",", ":")) + "\n"
+    with contextlib.suppress(ConnectionResetError):
+        await response.write(line.encode())
+        await response.write_eof()
+    return response
+
+
 def create_app(cluster: Cluster, tokens: frozenset[str]) -> web.Application:
     app = web.Application(middlewares=[status_errors, authenticate], client_max_size=64 * 1024 * 1024)
     app[CLUSTER_KEY] = cluster
     app[TOKENS_KEY] = tokens
     app[OPENAPI_CACHE_KEY] = {}
-    app.router.add_route("*", "/{tail:.*}", handle)
+    for path in ("/", "/healthz", "/readyz", "/livez"):
+        app.router.add_get(path, _health)
+    app.router.add_get("/version", _version)
+    app.router.add_get("/api", _core_versions)
+    app.router.add_get("/api/v1", _core_resources)
+    app.router.add_get("/apis", _group_list)
+    app.router.add_get("/apis/{group}", _group)
+    app.router.add_get("/apis/{group}/{version}", _group_resources)
+    app.router.add_get("/openapi/v2", _openapi_v2)
+    app.router.add_get("/openapi/v3", _openapi_v3)
+    app.router.add_get("/openapi/v3/api/{version}", _openapi_v3_document)
+    app.router.add_get("/openapi/v3/apis/{group}/{version}", _openapi_v3_document)
+    # Every resource path (/api/v1/..., /apis/<group>/<version>/..., with or without namespaces/<ns>/ and
+    # the legacy watch/ prefix) resolves to a Route; VERBS then picks the handler for scope and method.
+    app.router.add_route("*", "/api/{path:.+}", _resource)
+    app.router.add_route("*", "/apis/{path:.+}", _resource)
     return app
+
+
+VERBS: dict[tuple[str, str], Handler] = {
+    ("collection", "GET"): _get_or_watch,
+    ("collection", "POST"): _create,
+    ("collection", "DELETE"): _delete_collection,
+    ("object", "GET"): _get_or_watch,
+    ("object", "PUT"): _update,
+    ("object", "PATCH"): _patch,
+    ("object", "DELETE"): _delete,
+    ("status", "GET"): _get_or_watch,
+    ("status", "PUT"): _update,
+    ("status", "PATCH"): _patch,
+    ("finalize", "PUT"): _update,
+    ("scale", "GET"): _scale,
+    ("scale", "PUT"): _scale,
+    ("scale", "PATCH"): _scale,
+    ("log", "GET"): _log,
+    ("eviction", "POST"): _virtual_subresource,
+    ("token", "POST"): _virtual_subresource,
+    ("exec", "GET"): _refuse_exec,
+    ("exec", "POST"): _refuse_exec,
+}

@@ -65,8 +65,99 @@ def _pod_status(obj: dict) -> str:
     return "Completed" if phase == "Succeeded" else phase
 
 
+def _readiness_gates(obj: dict) -> str:
+    gates = (obj.get("spec") or {}).get("readinessGates") or []
+    if not gates:
+        return "<none>"
+    conditions = {c.get("type"): c.get("status") for c in (obj.get("status") or {}).get("conditions") or []}
+    return f"{sum(1 for g in gates if conditions.get(g.get('conditionType')) == 'True')}/{len(gates)}"
+
+
 def _ingress_hosts(obj: dict) -> str:
     return ",".join(r.get("host", "*") for r in (obj.get("spec") or {}).get("rules") or []) or "*"
+
+
+def _raw(obj: dict, path: str) -> object:
+    value: object = obj
+    for part in path.split("."):
+        value = value.get(part) if isinstance(value, dict) else None
+    return value
+
+
+def _selector(selector: dict | None) -> str:
+    """metav1.FormatLabelSelector: matchLabels as k=v, expressions as `k in (a,b)`, nothing as <none>."""
+    if not selector:
+        return "<none>"
+    parts = [f"{k}={v}" for k, v in sorted((selector.get("matchLabels") or {}).items())]
+    for expression in selector.get("matchExpressions") or []:
+        key, operator = expression.get("key", ""), expression.get("operator", "")
+        values = ",".join(expression.get("values") or [])
+        parts.append(
+            {"In": f"{key} in ({values})", "NotIn": f"{key} notin ({values})", "Exists": key}.get(
+                operator, f"!{key}"
+            )
+        )
+    return ",".join(parts) or "<none>"
+
+
+def _pod_template_spec(obj: dict) -> dict:
+    spec = obj.get("spec") or {}
+    if "jobTemplate" in spec:
+        spec = (spec.get("jobTemplate") or {}).get("spec") or {}
+    return (spec.get("template") or {}).get("spec") or {}
+
+
+def _containers(obj: dict) -> str:
+    return ",".join(c.get("name", "") for c in _pod_template_spec(obj).get("containers") or [])
+
+
+def _images(obj: dict) -> str:
+    return ",".join(c.get("image", "") for c in _pod_template_spec(obj).get("containers") or [])
+
+
+def _workload_wide(selector_path: str = "spec.selector") -> list:
+    return [
+        ("Containers", "string", _containers, 1),
+        ("Images", "string", _images, 1),
+        ("Selector", "string", lambda o: _selector(_raw(o, selector_path)), 1),
+    ]
+
+
+def _status(key: str, default: object = 0):
+    return lambda o: (o.get("status") or {}).get(key, default)
+
+
+def _int_or_percent(value: object) -> str:
+    return "N/A" if value is None else str(value)
+
+
+def _hpa_targets(obj: dict) -> str:
+    metrics = (obj.get("spec") or {}).get("metrics") or []
+    current = {
+        (m.get("resource") or {}).get("name"): m
+        for m in (obj.get("status") or {}).get("currentMetrics") or []
+    }
+    rendered = []
+    for metric in metrics:
+        resource = metric.get("resource") or {}
+        target = resource.get("target") or {}
+        have = ((current.get(resource.get("name")) or {}).get("resource") or {}).get("current") or {}
+        if target.get("averageUtilization") is not None:
+            now = have.get("averageUtilization")
+            rendered.append(
+                f"{resource.get('name')}: {'<unknown>' if now is None else f'{now}%'}/"
+                f"{target['averageUtilization']}%"
+            )
+        elif target.get("averageValue") is not None:
+            rendered.append(f"{have.get('averageValue', '<unknown>')}/{target['averageValue']}")
+    if not rendered:
+        return "<none>"
+    return ", ".join(rendered)
+
+
+def _cron_last_schedule(obj: dict) -> str:
+    last = (obj.get("status") or {}).get("lastScheduleTime")
+    return _age({"metadata": {"creationTimestamp": last}}) if last else "<none>"
 
 
 # (header, type, render) or (header, type, render, priority): priority 1 shows only with `-o wide`.
@@ -99,6 +190,8 @@ COLUMNS: dict[tuple[str, str], list[Column]] = {
         ("Age", "string", _age),
         ("IP", "string", lambda o: field_value(o, "status.podIP") or "<none>", 1),
         ("Node", "string", lambda o: field_value(o, "spec.nodeName") or "<none>", 1),
+        ("Nominated Node", "string", lambda o: field_value(o, "status.nominatedNodeName") or "<none>", 1),
+        ("Readiness Gates", "string", lambda o: _readiness_gates(o), 1),
     ],
     ("", "Service"): [
         ("Type", "string", lambda o: field_value(o, "spec.type")),
@@ -106,6 +199,15 @@ COLUMNS: dict[tuple[str, str], list[Column]] = {
         ("External-IP", "string", _service_external),
         ("Port(s)", "string", _ports),
         ("Age", "string", _age),
+        (
+            "Selector",
+            "string",
+            lambda o: ",".join(
+                f"{k}={v}" for k, v in sorted(((o.get("spec") or {}).get("selector") or {}).items())
+            )
+            or "<none>",
+            1,
+        ),
     ],
     ("", "ConfigMap"): [("Data", "integer", lambda o: len(o.get("data") or {})), ("Age", "string", _age)],
     ("", "Secret"): [
@@ -118,18 +220,37 @@ COLUMNS: dict[tuple[str, str], list[Column]] = {
         ("Up-to-date", "integer", lambda o: (o.get("status") or {}).get("updatedReplicas", 0)),
         ("Available", "integer", lambda o: (o.get("status") or {}).get("availableReplicas", 0)),
         ("Age", "string", _age),
+        *_workload_wide(),
     ],
-    ("apps", "StatefulSet"): [("Ready", "string", _ready), ("Age", "string", _age)],
+    ("apps", "StatefulSet"): [
+        ("Ready", "string", _ready),
+        ("Age", "string", _age),
+        ("Containers", "string", _containers, 1),
+        ("Images", "string", _images, 1),
+    ],
     ("apps", "ReplicaSet"): [
         ("Desired", "integer", lambda o: (o.get("spec") or {}).get("replicas", 0)),
         ("Current", "integer", lambda o: (o.get("status") or {}).get("replicas", 0)),
         ("Ready", "integer", lambda o: (o.get("status") or {}).get("readyReplicas", 0)),
         ("Age", "string", _age),
+        *_workload_wide(),
     ],
     ("apps", "DaemonSet"): [
-        ("Desired", "integer", lambda o: (o.get("status") or {}).get("desiredNumberScheduled", 0)),
-        ("Ready", "integer", lambda o: (o.get("status") or {}).get("numberReady", 0)),
+        ("Desired", "integer", _status("desiredNumberScheduled")),
+        ("Current", "integer", _status("currentNumberScheduled")),
+        ("Ready", "integer", _status("numberReady")),
+        ("Up-to-date", "integer", _status("updatedNumberScheduled")),
+        ("Available", "integer", _status("numberAvailable")),
+        (
+            "Node Selector",
+            "string",
+            lambda o: ",".join(
+                f"{k}={v}" for k, v in sorted(_pod_template_spec(o).get("nodeSelector", {}).items())
+            )
+            or "<none>",
+        ),
         ("Age", "string", _age),
+        *_workload_wide(),
     ],
     ("batch", "Job"): [
         ("Status", "string", lambda o: "Complete" if (o.get("status") or {}).get("succeeded") else "Running"),
@@ -139,6 +260,48 @@ COLUMNS: dict[tuple[str, str], list[Column]] = {
             lambda o: f"{(o.get('status') or {}).get('succeeded', 0)}/"
             f"{(o.get('spec') or {}).get('completions', 1)}",
         ),
+        ("Age", "string", _age),
+        *_workload_wide(),
+    ],
+    ("batch", "CronJob"): [
+        ("Schedule", "string", lambda o: field_value(o, "spec.schedule")),
+        ("Timezone", "string", lambda o: field_value(o, "spec.timeZone") or "<none>"),
+        ("Suspend", "boolean", lambda o: bool(_raw(o, "spec.suspend"))),
+        ("Active", "integer", lambda o: len((o.get("status") or {}).get("active") or [])),
+        ("Last Schedule", "string", _cron_last_schedule),
+        ("Age", "string", _age),
+        *_workload_wide("spec.jobTemplate.spec.selector"),
+    ],
+    ("autoscaling", "HorizontalPodAutoscaler"): [
+        (
+            "Reference",
+            "string",
+            lambda o: "/".join(str(field_value(o, f"spec.scaleTargetRef.{k}")) for k in ("kind", "name")),
+        ),
+        ("Targets", "string", _hpa_targets),
+        ("MinPods", "string", lambda o: str((o.get("spec") or {}).get("minReplicas", 1))),
+        ("MaxPods", "integer", lambda o: (o.get("spec") or {}).get("maxReplicas", 0)),
+        ("Replicas", "integer", _status("currentReplicas")),
+        ("Age", "string", _age),
+    ],
+    ("policy", "PodDisruptionBudget"): [
+        ("Min Available", "string", lambda o: _int_or_percent((o.get("spec") or {}).get("minAvailable"))),
+        ("Max Unavailable", "string", lambda o: _int_or_percent((o.get("spec") or {}).get("maxUnavailable"))),
+        ("Allowed Disruptions", "integer", _status("disruptionsAllowed")),
+        ("Age", "string", _age),
+    ],
+    ("networking.k8s.io", "NetworkPolicy"): [
+        ("Pod-Selector", "string", lambda o: _selector(_raw(o, "spec.podSelector"))),
+        ("Age", "string", _age),
+    ],
+    ("", "ServiceAccount"): [
+        ("Secrets", "integer", lambda o: len(o.get("secrets") or [])),
+        ("Age", "string", _age),
+    ],
+    ("scheduling.k8s.io", "PriorityClass"): [
+        ("Value", "integer", lambda o: o.get("value", 0)),
+        ("Global-Default", "boolean", lambda o: bool(o.get("globalDefault"))),
+        ("Preemption Policy", "string", lambda o: o.get("preemptionPolicy", "PreemptLowerPriority")),
         ("Age", "string", _age),
     ],
     ("networking.k8s.io", "Ingress"): [

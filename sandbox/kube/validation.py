@@ -160,6 +160,9 @@ def _allowed_types(node: dict | None) -> set[str]:
 
 
 def _walk(value: object, node: dict | None, path: str, unknown: list[str], errors: list[str]) -> object:
+    if is_quantity_node(node) and isinstance(value, str) and not QUANTITY.match(value.strip()):
+        errors.append(QUANTITY_MESSAGE)  # decoding fails, so the whole body is a 400, as upstream
+        return value
     resolved = schemas.resolve(node)
     if resolved is None or value is None:
         return value
@@ -271,6 +274,30 @@ def prune_custom(value: object, node: dict | None, path: str, unknown: list[str]
     return value
 
 
+def apply_schema_defaults(value: object, node: dict | None) -> object:
+    """Fill `default`s of a structural schema in place, top-down, as the apiextensions server does on
+    every write: a property absent (or null where the schema is not nullable) gets its default, and the
+    defaulted value is itself defaulted further down."""
+    if not isinstance(node, dict):
+        return value
+    if isinstance(value, dict):
+        properties = node.get("properties") or {}
+        for key, sub in properties.items():
+            if not isinstance(sub, dict) or "default" not in sub:
+                continue
+            if key not in value or (value[key] is None and not sub.get("nullable")):
+                value[key] = copy.deepcopy(sub["default"])
+        for key, item in value.items():
+            if key in properties:
+                apply_schema_defaults(item, properties[key])
+            elif isinstance(node.get("additionalProperties"), dict):
+                apply_schema_defaults(item, node["additionalProperties"])
+    elif isinstance(value, list) and isinstance(node.get("items"), dict):
+        for item in value:
+            apply_schema_defaults(item, node["items"])
+    return value
+
+
 def validate_custom(resource_type: ResourceType, obj: dict, *, strict: bool) -> tuple[dict, list[str]]:
     """Prune and validate a custom resource; returns (pruned object, unknown-field warnings)."""
     schema = copy.deepcopy(resource_type.crd_schema or {})
@@ -282,6 +309,7 @@ def validate_custom(resource_type: ResourceType, obj: dict, *, strict: bool) -> 
         schema["properties"] = properties
     unknown: list[str] = []
     pruned = prune_custom(obj, schema, "", unknown)
+    apply_schema_defaults(pruned, schema)
     if strict and unknown:
         raise ApiError(400, "strict decoding error: " + ", ".join(f'unknown field "{f}"' for f in unknown))
     body = {k: v for k, v in pruned.items() if k not in ("apiVersion", "kind", "metadata")}
@@ -343,3 +371,156 @@ def _kind_of(value: object) -> str:
         dict: "object",
         list: "array",
     }.get(type(value), "null")
+
+
+# --- quantities, sizes, workloads (the semantic rules of k8s.io/kubernetes/pkg/apis/*/validation)
+
+QUANTITY = re.compile(r"^[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+|[numkMGTPE]|Ki|Mi|Gi|Ti|Pi|Ei)?$")
+QUANTITY_MESSAGE = (
+    "quantities must match the regular expression '^([+-]?[0-9.]+)([eEinumkKMGTP]*[-+]?[0-9]*)$'"
+)
+QUANTITY_REF = "io.k8s.apimachinery.pkg.api.resource.Quantity"
+MAX_CONFIG_SIZE = 1024 * 1024  # api.MaxSecretSize, for Secrets and ConfigMaps alike
+MAX_ANNOTATIONS_SIZE = 256 * 1024  # TotalAnnotationSizeLimitB
+MONTHS = ("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec")
+CRON_FIELDS = (
+    ("minute", 0, 59, {}),
+    ("hour", 0, 23, {}),
+    ("day of month", 1, 31, {}),
+    (
+        "month",
+        1,
+        12,
+        {m: i + 1 for i, m in enumerate(MONTHS)},
+    ),
+    ("day of week", 0, 6, {d: i for i, d in enumerate(["sun", "mon", "tue", "wed", "thu", "fri", "sat"])}),
+)
+CRON_DESCRIPTORS = {"@yearly", "@annually", "@monthly", "@weekly", "@daily", "@midnight", "@hourly"}
+
+
+def is_quantity_node(node: dict | None) -> bool:
+    return isinstance(node, dict) and str(node.get("$ref", "")).endswith(QUANTITY_REF)
+
+
+def _cron_value(text: str, low: int, high: int, names: dict[str, int]) -> int:
+    value = names.get(text.lower())
+    if value is None:
+        if not text.isdigit():
+            raise ValueError(
+                f'failed to parse int from {text}: strconv.Atoi: parsing "{text}": invalid syntax'
+            )
+        value = int(text)
+    if not low <= value <= high:
+        raise ValueError(f"end of range ({value}) above maximum ({high}): {text}")
+    return value
+
+
+def cron_schedule_error(schedule: str) -> str | None:
+    """What robfig/cron's standard parser (the CronJob controller's) says of a schedule, or None."""
+    text = schedule.strip()
+    if text.startswith(("TZ=", "CRON_TZ=")):
+        return "cannot use TZ or CRON_TZ in schedule, use timeZone field instead"
+    if text.startswith("@"):
+        return None if text in CRON_DESCRIPTORS else f"unrecognized descriptor: {text}"
+    fields = text.split()
+    if len(fields) != 5:
+        return f"expected exactly 5 fields, found {len(fields)}: [{' '.join(fields)}]"
+    try:
+        for field_text, (_, low, high, names) in zip(fields, CRON_FIELDS, strict=True):
+            for part in field_text.split(","):
+                spec, _, step = part.partition("/")
+                if step and (not step.isdigit() or int(step) == 0):
+                    raise ValueError(f"failed to parse int from {step}")
+                if spec in ("*", "?"):
+                    continue
+                start, _, end = spec.partition("-")
+                first = _cron_value(start, low, high, names)
+                if end and _cron_value(end, low, high, names) < first:
+                    raise ValueError(f"beginning of range ({first}) beyond end of range ({end}): {spec}")
+    except ValueError as error:
+        return str(error)
+    return None
+
+
+def _pod_spec_errors(pod_spec: dict, prefix: str) -> list[tuple[str, str, str]]:
+    causes = []
+    seen: set[str] = set()
+    for list_name in ("initContainers", "containers"):
+        for index, container in enumerate(pod_spec.get(list_name) or []):
+            if not isinstance(container, dict):
+                continue
+            name = container.get("name")
+            if name in seen:
+                causes.append(
+                    (
+                        "FieldValueDuplicate",
+                        f"{prefix}.{list_name}[{index}].name",
+                        f'Duplicate value: "{name}"',
+                    )
+                )
+            seen.add(name)
+    return causes
+
+
+def _pod_specs(resource_type: ResourceType, obj: dict) -> list[tuple[dict, str]]:
+    spec = obj.get("spec") or {}
+    kind = resource_type.kind
+    if kind == "Pod":
+        return [(spec, "spec")]
+    if kind in ("Deployment", "StatefulSet", "DaemonSet", "ReplicaSet", "Job", "ReplicationController"):
+        return [((spec.get("template") or {}).get("spec") or {}, "spec.template.spec")]
+    if kind == "PodTemplate":
+        return [(((obj.get("template") or {}).get("spec")) or {}, "template.spec")]
+    if kind == "CronJob":
+        job_spec = (spec.get("jobTemplate") or {}).get("spec") or {}
+        return [((job_spec.get("template") or {}).get("spec") or {}, "spec.jobTemplate.spec.template.spec")]
+    return []
+
+
+def semantic_errors(resource_type: ResourceType, obj: dict) -> list[tuple[str, str, str]]:
+    """Size limits EKS enforces and the workload rules upstream validation applies."""
+    causes: list[tuple[str, str, str]] = []
+    annotations = (obj.get("metadata") or {}).get("annotations") or {}
+    if sum(len(k) + len(str(v or "")) for k, v in annotations.items()) > MAX_ANNOTATIONS_SIZE:
+        causes.append(
+            (
+                "FieldValueTooLong",
+                "metadata.annotations",
+                f"Too long: must have at most {MAX_ANNOTATIONS_SIZE} bytes",
+            )
+        )
+    if resource_type.group == "" and resource_type.kind == "ConfigMap":
+        size = sum(len(str(v).encode()) for v in (obj.get("data") or {}).values())
+        size += sum(len(base64.b64decode(v or "")) for v in (obj.get("binaryData") or {}).values())
+        if size > MAX_CONFIG_SIZE:
+            causes.append(("FieldValueTooLong", "[]", f"Too long: must have at most {MAX_CONFIG_SIZE} bytes"))
+    if resource_type.group == "" and resource_type.kind == "Secret":
+        size = sum(len(k) + len(base64.b64decode(v or "")) for k, v in (obj.get("data") or {}).items())
+        if size > MAX_CONFIG_SIZE:
+            causes.append(
+                ("FieldValueTooLong", "data", f"Too long: must have at most {MAX_CONFIG_SIZE} bytes")
+            )
+    if resource_type.group == "batch":
+        for pod_spec, prefix in _pod_specs(resource_type, obj):
+            policy = pod_spec.get("restartPolicy")
+            if policy not in ("OnFailure", "Never"):
+                causes.append(
+                    (
+                        "FieldValueNotSupported" if policy else "FieldValueRequired",
+                        f"{prefix}.restartPolicy",
+                        f'Unsupported value: "{policy}": supported values: "OnFailure", "Never"'
+                        if policy
+                        else 'Required value: valid values: "OnFailure", "Never"',
+                    )
+                )
+    if (resource_type.group, resource_type.kind) == ("batch", "CronJob"):
+        schedule = (obj.get("spec") or {}).get("schedule")
+        if isinstance(schedule, str):
+            problem = cron_schedule_error(schedule)
+            if problem:
+                causes.append(
+                    ("FieldValueInvalid", "spec.schedule", f'Invalid value: "{schedule}": {problem}')
+                )
+    for pod_spec, prefix in _pod_specs(resource_type, obj):
+        causes += _pod_spec_errors(pod_spec, prefix)
+    return causes

@@ -3,18 +3,16 @@
 from __future__ import annotations
 
 import json
-import os
 import subprocess
 import sys
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import boto3
 import pytest
 
-from tests.support.net import free_port
-from tests.support.sandbox_cli import run_sandbox_cli
+from tests.support.sandbox_cli import private_sandbox
 
 REPO = Path(__file__).resolve().parents[2]
 BIN = Path(sys.executable).parent
@@ -25,6 +23,8 @@ class Run:
     returncode: int
     stats: dict
     output: str
+    # The whole document of the JSON callback: plays, tasks and each task's result (with its diff).
+    document: dict = field(default_factory=dict)
 
     @property
     def changed(self) -> int:
@@ -65,24 +65,14 @@ class Sandbox:
             check=False,
         )
         try:
-            stats = json.loads(result.stdout[result.stdout.index("{") :])["stats"]
+            document = json.loads(result.stdout[result.stdout.index("{") :])
+            stats = document["stats"]
         except (ValueError, KeyError):
-            stats = {}
-        return Run(result.returncode, stats, result.stdout[-6000:] + result.stderr[-3000:])
+            document, stats = {}, {}
+        return Run(result.returncode, stats, result.stdout[-6000:] + result.stderr[-3000:], document)
 
 
 @pytest.fixture(scope="module")
 def sandbox(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Sandbox]:
-    home = tmp_path_factory.mktemp("e2e-sandbox")
-    env = {
-        **{k: v for k, v in os.environ.items() if not k.startswith(("AWS_", "SANDBOX_", "KUBECONFIG"))},
-        "SANDBOX_HOME": str(home),
-        "SANDBOX_AWS_PORT": str(free_port()),
-        "SANDBOX_KUBE_PORT": str(free_port()),
-    }
-    up = run_sandbox_cli(env, "up", "aws", timeout=300)
-    assert up.returncode == 0, up.stdout + up.stderr
-    try:
+    with private_sandbox(tmp_path_factory.mktemp("e2e-sandbox"), "aws") as env:
         yield Sandbox(env)
-    finally:
-        run_sandbox_cli(env, "down", timeout=120)

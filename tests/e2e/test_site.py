@@ -6,6 +6,8 @@ The steps depend on each other and run in file order (one module-scoped sandbox)
 from __future__ import annotations
 
 PROJECT_TAG = {"Key": "Project", "Values": ["ecommerce-demo"]}
+PREFIX = "ecommerce-demo-sandbox"  # project_name_prefix of inventories/local (environment "sandbox")
+ROLE = f"{PREFIX}-github-actions"
 
 
 def our_leftovers(sandbox) -> list[str]:
@@ -18,7 +20,7 @@ def our_leftovers(sandbox) -> list[str]:
     found += [f"dynamodb:{t}" for t in sandbox.client("dynamodb").list_tables()["TableNames"]]
     found += [r["repositoryArn"] for r in sandbox.client("ecr").describe_repositories()["repositories"]]
     iam = sandbox.client("iam")
-    found += [r["Arn"] for r in iam.list_roles()["Roles"] if r["RoleName"] == "github-actions-role"]
+    found += [r["Arn"] for r in iam.list_roles()["Roles"] if r["RoleName"] == ROLE]
     found += [p["Arn"] for p in iam.list_open_id_connect_providers()["OpenIDConnectProviderList"]]
     return sorted(set(found))
 
@@ -30,12 +32,11 @@ def test_site_provisions_the_platform(sandbox):
     repositories = {
         r["repositoryName"] for r in sandbox.client("ecr").describe_repositories()["repositories"]
     }
-    assert repositories == {"ecommerce-demo/backend", "ecommerce-demo/frontend"}
+    assert repositories == {f"{PREFIX}/backend", f"{PREFIX}/frontend"}
     assert any(
-        b["Name"].startswith("ecommerce-demo-tfstate-")
-        for b in sandbox.client("s3").list_buckets()["Buckets"]
+        b["Name"].startswith(f"{PREFIX}-tfstate-") for b in sandbox.client("s3").list_buckets()["Buckets"]
     )
-    assert sandbox.client("iam").get_role(RoleName="github-actions-role")["Role"]["Arn"]
+    assert sandbox.client("iam").get_role(RoleName=ROLE)["Role"]["Arn"]
 
 
 def test_site_again_changes_nothing(sandbox):

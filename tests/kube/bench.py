@@ -1,6 +1,6 @@
-"""Benchmark of the Kubernetes API emulator: start time, resident memory, GET and PATCH requests per second.
+"""Benchmark of the Kubernetes API emulator: start time, resident memory (also after 5,000 ConfigMaps), rates.
 
-    python -m tests.kube.bench [--requests 2000]    # from the repository root
+    python -m tests.kube.bench [--requests 2000] [--objects 5000]    # from the repository root
     python tests/kube/bench.py [--requests 2000]    # as `make bench-kube` runs it
 
 Starts a private emulator on an ephemeral loopback port, drives one keep-alive HTTP connection with a
@@ -90,7 +90,7 @@ def requests_per_second(count: int, send) -> float:
     return count / (time.perf_counter() - started)
 
 
-def run(count: int) -> None:
+def run(count: int, objects: int) -> None:
     with tempfile.TemporaryDirectory(prefix="kube-bench-") as state_dir:
         emulator = start_emulator(Path(state_dir))
         try:
@@ -106,8 +106,15 @@ def run(count: int) -> None:
                     "PATCH", item, {"data": {"n": str(index)}}, "application/merge-patch+json"
                 ),
             )
-            api.close()
             loaded_memory = resident_memory_mib(emulator.process.pid)
+            started = time.perf_counter()
+            for index in range(objects):
+                api.request(
+                    "POST", collection, {"metadata": {"name": f"many-{index}"}, "data": {"n": str(index)}}
+                )
+            create_rate = objects / (time.perf_counter() - started)
+            api.close()
+            many_memory = resident_memory_mib(emulator.process.pid)
         finally:
             emulator.stop()
     print(f"kube emulator benchmark ({count} requests each, one keep-alive connection, loopback)")
@@ -116,6 +123,8 @@ def run(count: int) -> None:
     print(f"  resident memory after {loaded_memory:8.1f} MiB")
     print(f"  GET ConfigMap         {get_rate:8.0f} req/s")
     print(f"  PATCH ConfigMap       {patch_rate:8.0f} req/s (merge patch)")
+    print(f"  POST ConfigMap        {create_rate:8.0f} req/s ({objects} created)")
+    print(f"  resident memory after {objects} ConfigMaps {many_memory:8.1f} MiB")
 
 
 def main() -> None:
@@ -123,7 +132,9 @@ def main() -> None:
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
     )
     parser.add_argument("--requests", type=int, default=2000, help="requests per measured verb")
-    run(parser.parse_args().requests)
+    parser.add_argument("--objects", type=int, default=5000, help="ConfigMaps created for the memory figure")
+    arguments = parser.parse_args()
+    run(arguments.requests, arguments.objects)
 
 
 if __name__ == "__main__":

@@ -2,9 +2,14 @@
 
 from __future__ import annotations
 
+import os
 import subprocess
 import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
+
+from tests.support.net import free_port
 
 REPO = Path(__file__).resolve().parents[2]
 
@@ -20,3 +25,21 @@ def run_sandbox_cli(env: dict[str, str], *args: str, timeout: float) -> subproce
         timeout=timeout,
         check=False,
     )
+
+
+@contextmanager
+def private_sandbox(home: Path, *components: str) -> Iterator[dict[str, str]]:
+    """A sandbox of its own (SANDBOX_HOME `home`, free ports, none of the caller's AWS settings) with
+    `components` up; yields its environment and stops it however the caller ends."""
+    env = {
+        **{k: v for k, v in os.environ.items() if not k.startswith(("AWS_", "SANDBOX_", "KUBECONFIG"))},
+        "SANDBOX_HOME": str(home),
+        "SANDBOX_AWS_PORT": str(free_port()),
+        "SANDBOX_KUBE_PORT": str(free_port()),
+    }
+    up = run_sandbox_cli(env, "up", *components, timeout=300)
+    assert up.returncode == 0, up.stdout + up.stderr
+    try:
+        yield env
+    finally:
+        run_sandbox_cli(env, "down", timeout=120)

@@ -11,9 +11,14 @@ Redis is an optimisation, never a dependency: when a call fails the cache steps 
 `retry_after_seconds` (requests go straight to PostgreSQL, no per-request timeout), then tries again, so
 the service recovers by itself when Redis is back. Failures are logged on the transition and counted.
 
-Known limits, both bounded by the TTL: an invalidation that fails while Redis is unreachable leaves the old
-entries in place; a reader that loaded PostgreSQL just before an order committed may store the old stock
-just after the order's invalidation.
+An invalidation that fails (Redis unreachable or frozen) is not dropped: the entries it names are marked
+stale in this process, which reads them from PostgreSQL (and does not store them) until the invalidation
+succeeds, and the invalidation is retried every `retry_after_seconds` in the background. Other processes
+see the old entries only until Redis answers again plus one retry interval, seconds rather than the TTL.
+
+Known limits, bounded by the TTL: a process that dies while an invalidation is still pending takes it
+along; a reader that loaded PostgreSQL just before an order committed may store the old stock just after
+the order's invalidation.
 """
 
 from __future__ import annotations
@@ -40,6 +45,8 @@ CACHE_ERRORS = Counter("storefront_cache_errors_total", "Failed Redis calls, by 
 CACHE_AVAILABLE = Gauge("storefront_cache_available", "1 while Redis answers, 0 while the cache is bypassed")
 
 log = logging.getLogger(__name__)
+# Pending invalidations are retried no faster than this, even with REDIS_RETRY_AFTER_SECONDS=0.
+MIN_RETRY_INTERVAL_SECONDS = 0.1
 
 T = TypeVar("T")
 
@@ -80,6 +87,12 @@ class Cache:
         self._available = True
         self._pending_gets: dict[str, asyncio.Future[bytes | None]] = {}
         self._pending_loads: dict[str, asyncio.Future[bytes]] = {}
+        # Invalidations that Redis has not acknowledged yet: the product keys, whether listings are stale,
+        # and the task that retries them.
+        self._stale_keys: set[str] = set()
+        self._stale_listings = False
+        self._stale_generation = 0
+        self._retry_task: asyncio.Task[None] | None = None
         CACHE_AVAILABLE.set(1 if client is not None else 0)
 
     @property
@@ -106,11 +119,12 @@ class Cache:
     ) -> tuple[bytes, bool]:
         """(body, was it a hit). On a miss, concurrent callers share one `load` and one store, so an
         expired popular entry costs PostgreSQL one query, not one per waiting request."""
+        if self.client is None or key in self._stale_keys or (listing and self._stale_listings):
+            # Cache off, or an invalidation of this entry is still pending: only PostgreSQL is current.
+            return await load(), False
         body = await self.get(key)
         if body is not None:
             return body, True
-        if self.client is None:
-            return await load(), False  # cache off: every request reads PostgreSQL
 
         async def load_and_store() -> bytes:
             CACHE_LOADS.inc()
@@ -151,14 +165,37 @@ class Cache:
         await self._call("set", store)
 
     async def invalidate_products(self, product_ids: Iterable[int]) -> None:
-        """Drop the entries of these products and every listing (any listing may show them)."""
-        product_keys = [self.product_key(product_id) for product_id in product_ids]
+        """Drop the entries of these products and every listing (any listing may show them). If Redis does
+        not acknowledge it, the entries stay stale for this process and the drop is retried."""
+        product_keys = {self.product_key(product_id) for product_id in product_ids}
+        if self.client is None or await self._drop(product_keys):
+            return
+        self._stale_keys |= product_keys
+        self._stale_listings = True
+        self._stale_generation += 1
+        if self._retry_task is None:
+            self._retry_task = asyncio.create_task(self._retry_invalidations())
 
-        async def drop(client: Redis) -> None:
+    async def _drop(self, product_keys: Iterable[str]) -> bool:
+        async def drop(client: Redis) -> bool:
             listings = await client.smembers(self._listing_index)
             await client.delete(*product_keys, *listings, self._listing_index)
+            return True
 
-        await self._call("invalidate", drop)
+        return bool(await self._call("invalidate", drop))
+
+    async def _retry_invalidations(self) -> None:
+        try:
+            while self._stale_keys or self._stale_listings:
+                await asyncio.sleep(max(self.retry_after_seconds, MIN_RETRY_INTERVAL_SECONDS))
+                keys, generation = set(self._stale_keys), self._stale_generation
+                if await self._drop(keys):
+                    self._stale_keys -= keys
+                    if generation == self._stale_generation:  # no invalidation failed meanwhile
+                        self._stale_listings = False
+                    log.info("pending cache invalidation done", extra={"keys": len(keys)})
+        finally:
+            self._retry_task = None
 
     async def ping(self) -> bool:
         """Probe Redis now, whether or not the cache is currently stepping aside (for /readyz)."""
@@ -168,6 +205,8 @@ class Cache:
         return bool(await self._call("ping", lambda client: client.ping()))
 
     async def close(self) -> None:
+        if self._retry_task is not None:
+            self._retry_task.cancel()
         if self.client is not None:
             await self.client.aclose()
 

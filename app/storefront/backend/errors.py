@@ -2,14 +2,16 @@
 
 from __future__ import annotations
 
-from storefront.common.errors import Conflict, Unprocessable
+from storefront.common.errors import Conflict
 
 
 class InsufficientStock(Conflict):
     code = "insufficient_stock"
 
 
-class EmptyCart(Unprocessable):
+class EmptyCart(Conflict):
+    """A state conflict, not a malformed request: the same request succeeds once the cart holds items."""
+
     code = "cart_empty"
 
 

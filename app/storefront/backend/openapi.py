@@ -86,6 +86,7 @@ _CART_RESPONSE = {
 _UNAVAILABLE = _error("The database is unavailable")
 _INVALID = _error("Invalid input: what is wrong is in error.details")
 _TOO_LARGE = _error("Request body larger than the limit")
+_UNSUPPORTED = _error("The body is not sent as application/json")
 
 
 def _cart_operation(summary: str, body: type[BaseModel] | None, *, path_id: bool) -> dict[str, Any]:
@@ -105,6 +106,7 @@ def _cart_operation(summary: str, body: type[BaseModel] | None, *, path_id: bool
             "404": _error("Unknown product or not in the cart"),
             "409": _error("Not enough stock"),
             "413": _TOO_LARGE,
+            "415": _UNSUPPORTED,
         }
     return operation
 
@@ -216,9 +218,9 @@ def build_openapi() -> dict[str, Any]:
                         "content": _json_content(schemas.Order),
                     },
                     "400": _INVALID,
-                    "409": _error("Not enough stock, or the key was used for another request"),
+                    "409": _error("The cart is empty, stock is short, or the key was used for another order"),
                     "413": _TOO_LARGE,
-                    "422": _error("The cart is empty"),
+                    "415": _UNSUPPORTED,
                     "503": _UNAVAILABLE,
                 },
             }

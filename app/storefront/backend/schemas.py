@@ -11,6 +11,7 @@ from typing import Annotated, Literal, TypeVar
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, ValidationError
 
 from storefront.common.errors import InvalidInput
+from storefront.common.parsing import parse_integer
 
 INT32_MAX = 2**31 - 1
 MAX_LINE_QUANTITY = 999
@@ -31,6 +32,17 @@ def _json_number_only(value: object) -> object:
     return value
 
 
+def _query_integer(value: object) -> object:
+    """A query value is text; it names an integer only as a JSON number does (storefront.common.parsing)."""
+    if isinstance(value, str):
+        parsed = parse_integer(value)
+        if parsed is None:
+            raise ValueError("must be an integer written in ASCII digits, as JSON writes numbers")
+        return parsed
+    return value
+
+
+QueryInteger = BeforeValidator(_query_integer)
 ProductId = Annotated[int, Field(ge=1, le=INT32_MAX), BeforeValidator(_json_number_only)]
 Quantity = Annotated[int, Field(ge=1, le=MAX_LINE_QUANTITY), BeforeValidator(_json_number_only)]
 Slug = Annotated[str, Field(min_length=1, max_length=100, pattern=r"^[a-z0-9]+(?:-[a-z0-9]+)*$")]
@@ -56,8 +68,8 @@ class ProductQuery(QueryModel):
         default=None, description="Text searched in product names and descriptions"
     )
     sort: Literal["name", "price_asc", "price_desc", "newest"] = "name"
-    page: Annotated[int, Field(ge=1, le=10_000)] = 1
-    per_page: Annotated[int, Field(ge=1, le=100)] = 20
+    page: Annotated[int, Field(ge=1, le=10_000), QueryInteger] = 1
+    per_page: Annotated[int, Field(ge=1, le=100), QueryInteger] = 20
 
     def cache_key(self) -> str:
         """The same key for every spelling of the same query; repr() quotes the free text unambiguously."""

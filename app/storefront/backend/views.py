@@ -23,16 +23,16 @@ from storefront.backend.schemas import (
     CartItemUpdate,
     CheckoutHeaders,
     CheckoutRequest,
+    Model,
     OrderQuery,
     ProductQuery,
     parse_body,
     parse_mapping,
 )
-from storefront.common.errors import InvalidInput, NotFound
+from storefront.common.cart import CART_COOKIE, CART_COOKIE_MAX_AGE, CART_HEADER, parse_cart_id
+from storefront.common.errors import InvalidInput, NotFound, UnsupportedMediaType
+from storefront.common.parsing import parse_integer
 
-CART_COOKIE = "cart_id"
-CART_HEADER = "X-Cart-Id"
-CART_COOKIE_MAX_AGE = 30 * 24 * 3600
 JSON = "application/json"
 
 
@@ -58,10 +58,9 @@ async def _cached(
 
 
 def _product_id(raw: str) -> int:
-    try:
-        product_id = int(raw)
-    except ValueError:
-        raise InvalidInput(f"Product id must be an integer, got {raw!r}.") from None
+    product_id = parse_integer(raw)
+    if product_id is None:
+        raise InvalidInput(f"Product id must be an integer, got {raw!r}.")
     if not 1 <= product_id <= INT32_MAX:
         raise NotFound(f"No product with id {product_id}.")
     return product_id
@@ -77,10 +76,15 @@ def _requested_cart_id(request: web.Request) -> uuid.UUID | None:
             return uuid.UUID(request.headers[CART_HEADER])
         except ValueError:
             raise InvalidInput(f"{CART_HEADER} must be a UUID.") from None
-    try:
-        return uuid.UUID(request.cookies.get(CART_COOKIE, ""))
-    except ValueError:
-        return None
+    return parse_cart_id(request.cookies.get(CART_COOKIE))
+
+
+async def _json_body(request: web.Request, model: type[Model]) -> Model:
+    """The request body as `model`, if it is declared as JSON (application/json or a +json type)."""
+    content_type = request.content_type
+    if content_type != JSON and not content_type.endswith("+json"):
+        raise UnsupportedMediaType(f"The request body must be sent as {JSON}, not {content_type}.")
+    return parse_body(model, await request.read())
 
 
 # ---- probes
@@ -157,7 +161,7 @@ async def get_cart(request: web.Request) -> web.Response:
 
 
 async def add_cart_item(request: web.Request) -> web.Response:
-    item = parse_body(CartItemCreate, await request.read())
+    item = await _json_body(request, CartItemCreate)
     async with request.app[DATABASE].connection() as conn:
         cart_id = await repository.ensure_cart(conn, _requested_cart_id(request))
         await repository.add_cart_item(conn, cart_id, item.product_id, item.quantity)
@@ -166,7 +170,7 @@ async def add_cart_item(request: web.Request) -> web.Response:
 
 async def update_cart_item(request: web.Request) -> web.Response:
     product_id = _product_id(request.match_info["product_id"])
-    update = parse_body(CartItemUpdate, await request.read())
+    update = await _json_body(request, CartItemUpdate)
     async with request.app[DATABASE].connection() as conn:
         cart_id = await repository.ensure_cart(conn, _requested_cart_id(request))
         await repository.set_cart_item_quantity(conn, cart_id, product_id, update.quantity)
@@ -189,7 +193,7 @@ async def checkout(request: web.Request) -> web.Response:
     headers = parse_mapping(
         CheckoutHeaders, {} if raw_key is None else {"Idempotency-Key": raw_key}, "headers"
     )
-    order_request = parse_body(CheckoutRequest, await request.read())
+    order_request = await _json_body(request, CheckoutRequest)
     async with request.app[DATABASE].connection() as conn:
         order, created, changed_products = await repository.checkout(
             conn, _requested_cart_id(request), headers.idempotency_key, order_request

@@ -1,82 +1,97 @@
-"""Typed readers for configuration held in environment variables (the only source of configuration).
+"""Configuration from environment variables, the only source, read with pydantic-settings.
 
-Each reader takes the environment as a mapping so that tests pass a plain dict instead of patching
-`os.environ`. An empty variable counts as unset, which is what a Helm chart rendering `""` means.
+Each service's settings class names a field after its variable (`port` is read from PORT), so a
+variable's type, bounds and default are declared once, on the field. `from_env(environ)` reads a given
+mapping (tests pass a plain dict) or `os.environ`. An empty variable counts as unset, which is what a Helm
+chart rendering `""` means. A bad value is refused with a message that names the variable:
+`PORT must be <= 65535, got '70000'`.
 """
 
 from __future__ import annotations
 
+import os
 from collections.abc import Mapping
+from typing import Annotated, Any, Literal, Self
 
-_TRUE = frozenset({"1", "true", "yes", "on"})
-_FALSE = frozenset({"0", "false", "no", "off"})
+from pydantic import BeforeValidator, ValidationError
+from pydantic_settings import BaseSettings, EnvSettingsSource, PydanticBaseSettingsSource, SettingsConfigDict
+from pydantic_settings.sources.utils import parse_env_vars
 
 
 class ConfigError(ValueError):
     """An environment variable holds a value the service cannot use."""
 
 
-def env_str(environ: Mapping[str, str], name: str, default: str) -> str:
-    return environ.get(name) or default
+LogLevel = Annotated[
+    Literal["DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL"],
+    BeforeValidator(lambda value: value.strip().upper() if isinstance(value, str) else value),
+]
+
+# What a variable must hold, by pydantic's error type; the failing value is quoted after it. A failing
+# custom validator (`value_error`) says it all itself, without the value: URLs may carry passwords.
+_REQUIREMENTS = {
+    "int_parsing": "must be an integer",
+    "int_from_float": "must be an integer",
+    "float_parsing": "must be a number",
+    "bool_parsing": "must be one of true/false/1/0/yes/no/on/off",
+    "greater_than": "must be greater than {gt}",
+    "greater_than_equal": "must be >= {ge}",
+    "less_than_equal": "must be <= {le}",
+    "literal_error": "must be {expected}",
+}
 
 
-def env_optional_str(environ: Mapping[str, str], name: str) -> str | None:
-    return environ.get(name) or None
+def _describe(error: ValidationError) -> str:
+    messages = []
+    for problem in error.errors(include_url=False):
+        variable = str(problem["loc"][0]).upper() if problem["loc"] else "configuration"
+        requirement = _REQUIREMENTS.get(problem["type"])
+        if requirement is None:
+            reason = problem.get("ctx", {}).get("error", problem["msg"])
+            messages.append(f"{variable} {reason}")
+        else:
+            requirement = requirement.format(**problem.get("ctx", {}))
+            messages.append(f"{variable} {requirement}, got {problem['input']!r}")
+    return "; ".join(messages)
 
 
-def env_int(
-    environ: Mapping[str, str],
-    name: str,
-    default: int,
-    *,
-    minimum: int | None = None,
-    maximum: int | None = None,
-) -> int:
-    raw = environ.get(name)
-    if not raw:
-        return default
-    try:
-        value = int(raw)
-    except ValueError:
-        raise ConfigError(f"{name} must be an integer, got {raw!r}") from None
-    if minimum is not None and value < minimum:
-        raise ConfigError(f"{name} must be >= {minimum}, got {value}")
-    if maximum is not None and value > maximum:
-        raise ConfigError(f"{name} must be <= {maximum}, got {value}")
-    return value
+class _Environment(EnvSettingsSource):
+    """pydantic-settings' environment source, over a given mapping instead of os.environ."""
+
+    def __init__(self, settings_cls: type[BaseSettings], environ: Mapping[str, str]) -> None:
+        self._environ = environ
+        super().__init__(settings_cls)
+
+    def _load_env_vars(self) -> Mapping[str, str | None]:
+        return parse_env_vars(
+            self._environ, self.case_sensitive, self.env_ignore_empty, self.env_parse_none_str
+        )
 
 
-def env_float(environ: Mapping[str, str], name: str, default: float, *, positive: bool = True) -> float:
-    raw = environ.get(name)
-    if not raw:
-        return default
-    try:
-        value = float(raw)
-    except ValueError:
-        raise ConfigError(f"{name} must be a number, got {raw!r}") from None
-    if positive and value <= 0:
-        raise ConfigError(f"{name} must be greater than 0, got {raw!r}")
-    return value
+class ServiceSettings(BaseSettings):
+    """What both services read: where to listen and how to log."""
 
+    model_config = SettingsConfigDict(
+        frozen=True, env_ignore_empty=True, case_sensitive=False, extra="ignore"
+    )
 
-def env_bool(environ: Mapping[str, str], name: str, default: bool) -> bool:
-    raw = environ.get(name)
-    if not raw:
-        return default
-    lowered = raw.strip().lower()
-    if lowered in _TRUE:
-        return True
-    if lowered in _FALSE:
-        return False
-    raise ConfigError(f"{name} must be one of true/false/1/0/yes/no/on/off, got {raw!r}")
+    host: str = "127.0.0.1"
+    log_level: LogLevel = "INFO"
+    # One JSON line per request; off where the load balancer's access log already records every request.
+    access_log: bool = True
 
+    @classmethod
+    def settings_customise_sources(
+        cls, settings_cls: type[BaseSettings], init_settings: PydanticBaseSettingsSource, *_: Any, **__: Any
+    ) -> tuple[PydanticBaseSettingsSource, ...]:
+        # Constructing a settings object reads nothing by itself (tests build them from keywords);
+        # `from_env` is the one place the environment comes in.
+        return (init_settings,)
 
-def env_port(environ: Mapping[str, str], name: str, default: int) -> int:
-    return env_int(environ, name, default, minimum=0, maximum=65535)
-
-
-def env_log_level(environ: Mapping[str, str], name: str = "LOG_LEVEL", default: str = "INFO") -> str:
-    level = env_str(environ, name, default).upper()
-    if level not in {"DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL"}:
-        raise ConfigError(f"{name} must be DEBUG, INFO, WARNING, ERROR or CRITICAL, got {level!r}")
-    return level
+    @classmethod
+    def from_env(cls, environ: Mapping[str, str] | None = None) -> Self:
+        values = _Environment(cls, os.environ if environ is None else environ)()
+        try:
+            return cls(**values)
+        except ValidationError as error:
+            raise ConfigError(_describe(error)) from None

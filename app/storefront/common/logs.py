@@ -5,10 +5,16 @@ while serving that request (in the handler, the repository, the cache) is tagged
 
 Records are handed to a background thread that formats and writes them (QueueHandler/QueueListener): a
 slow log pipe must never block the event loop, which serves every request of the process.
+
+The access log, one line per request, skips the logging module: a LogRecord per request (created, copied
+for the queue, formatted by the writer thread under the GIL) cost the API close to half its throughput.
+Each access line is rendered directly on the event loop and handed to the same writer thread in batches,
+at most `ACCESS_LOG_FLUSH_SECONDS` after it was written; its fields are those of any other record.
 """
 
 from __future__ import annotations
 
+import asyncio
 import atexit
 import contextvars
 import copy
@@ -29,12 +35,18 @@ request_id_var: contextvars.ContextVar[str | None] = contextvars.ContextVar("req
 _RECORD_ATTRIBUTES = frozenset(vars(logging.LogRecord("", 0, "", 0, "", None, None))) | {"message", "asctime"}
 
 
+ACCESS_LOG_FLUSH_SECONDS = 0.05
+ACCESS_LOG_MAX_BATCH = 512
+
+
 class JsonFormatter(logging.Formatter):
     def __init__(self, service: str) -> None:
         super().__init__()
         self.service = service
 
     def format(self, record: logging.LogRecord) -> str:
+        if getattr(record, "preformatted", False):
+            return record.msg  # a batch of access lines, JSON already
         entry: dict[str, Any] = {
             "time": datetime.fromtimestamp(record.created, UTC).isoformat(timespec="milliseconds"),
             "level": record.levelname,
@@ -72,47 +84,89 @@ class _ContextQueueHandler(logging.handlers.QueueHandler):
 
 
 _listener: logging.handlers.QueueListener | None = None
+_records: queue.SimpleQueue[logging.LogRecord] | None = None
+_service = ""
 
 
 def configure_logging(service: str, level: str = "INFO") -> None:
     """Send every logger's records to stderr as JSON (the container runtime collects stderr)."""
-    global _listener  # one listener per process, replaced if logging is configured again
+    global _listener, _records, _service  # one listener per process, replaced if configured again
     if _listener is not None:
+        _flush_access_lines()
         _listener.stop()
     writer = logging.StreamHandler(sys.stderr)
     writer.setFormatter(JsonFormatter(service))
     records: queue.SimpleQueue[logging.LogRecord] = queue.SimpleQueue()
     _listener = logging.handlers.QueueListener(records, writer)
     _listener.start()
+    _records, _service = records, service
     root = logging.getLogger()
     root.handlers[:] = [_ContextQueueHandler(records)]
     root.setLevel(level)
 
 
+_access_lines: list[str] = []
+_access_flush: asyncio.TimerHandle | None = None
+
+
+def _flush_access_lines() -> None:
+    global _access_flush
+    if _access_flush is not None:
+        _access_flush.cancel()  # a no-op when it is the timer itself that calls
+        _access_flush = None
+    if _access_lines and _records is not None:
+        batch = logging.makeLogRecord(
+            {
+                "msg": "\n".join(_access_lines),
+                "levelno": logging.INFO,
+                "levelname": "INFO",
+                "preformatted": True,
+            }
+        )
+        _records.put(batch)
+    _access_lines.clear()
+
+
 @atexit.register
 def _flush_logs() -> None:
+    global _listener, _records
     if _listener is not None:
+        _flush_access_lines()
         _listener.stop()
+        _listener = _records = None
 
 
 class JsonAccessLogger(AbstractAccessLogger):
-    """aiohttp access log as structured fields instead of an Apache-style line."""
+    """aiohttp access log as structured fields instead of an Apache-style line, batched (see above)."""
 
     def log(self, request: web.BaseRequest, response: web.StreamResponse, time: float) -> None:
-        self.logger.info(
-            "%s %s %s",
-            request.method,
-            request.path,
-            response.status,
-            extra={
-                "request_id": response.headers.get("X-Request-ID"),
-                "method": request.method,
-                "path": request.path,
-                "status": response.status,
-                "duration_ms": round(time * 1000, 3),
-                "remote": request.remote,
-            },
-        )
+        global _access_flush
+        method, path, status = request.method, request.path, response.status
+        fields = {
+            "request_id": response.headers.get("X-Request-ID"),
+            "method": method,
+            "path": path,
+            "status": status,
+            "duration_ms": round(time * 1000, 3),
+            "remote": request.remote,
+        }
+        if _records is None:  # logging not configured by configure_logging: the plain logging path
+            self.logger.info("%s %s %s", method, path, status, extra=fields)
+            return
+        line = {
+            "time": datetime.now(UTC).isoformat(timespec="milliseconds"),
+            "level": "INFO",
+            "service": _service,
+            "logger": self.logger.name,
+            "message": f"{method} {path} {status}",
+        }
+        _access_lines.append(json.dumps(line | fields, default=str))
+        if len(_access_lines) >= ACCESS_LOG_MAX_BATCH:
+            _flush_access_lines()
+        elif _access_flush is None:
+            _access_flush = asyncio.get_running_loop().call_later(
+                ACCESS_LOG_FLUSH_SECONDS, _flush_access_lines
+            )
 
     @property
     def enabled(self) -> bool:

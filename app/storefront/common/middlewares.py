@@ -26,6 +26,8 @@ from storefront.common.metrics import observe_request
 Handler = Callable[[web.Request], Awaitable[web.StreamResponse]]
 
 REQUEST_ID_HEADER = "X-Request-ID"
+# nginx's status for "the client closed the connection before the answer": counted, never sent.
+CLIENT_CLOSED_REQUEST = 499
 REQUEST_ID_KEY = web.RequestKey("request_id", str)
 # A caller's id is kept only if it is short and printable, so it cannot forge log lines or bloat headers.
 _ACCEPTABLE_REQUEST_ID = re.compile(r"[A-Za-z0-9._:-]{1,128}")
@@ -67,7 +69,9 @@ async def service_middleware(request: web.Request, handler: Handler) -> web.Stre
         request_id = secrets.token_hex(16)
     request[REQUEST_ID_KEY] = request_id
     token = request_id_var.set(request_id)
-    status = 500  # what the client sees if something escapes (the task cancelled as the client left)
+    # Recorded if something escapes the handler: only cancellation does (the server shutting down, or the
+    # client leaving with handler cancellation on), and then no client is left to see a status.
+    status = CLIENT_CLOSED_REQUEST
     try:
         try:
             response = await handler(request)
@@ -84,6 +88,11 @@ async def service_middleware(request: web.Request, handler: Handler) -> web.Stre
             headers = {name: error.headers[name] for name in _KEPT_HEADERS if name in error.headers}
             code = _CODE_BY_STATUS.get(error.status, "http_error")
             response = error_response(error.status, code, error.reason, headers=headers)
+        except ConnectionResetError:
+            # The client went away mid-request (typically mid-body): not a server fault, and nobody is left
+            # to read an answer. The response below is for aiohttp, which drops it quietly.
+            log.info("client disconnected during %s %s", request.method, request.path)
+            return error_response(400, "client_disconnected", "The client closed the connection.")
         except Exception:
             log.exception("unhandled error serving %s %s", request.method, request.path)
             response = error_response(500, "internal_error", "The server failed to answer this request.")

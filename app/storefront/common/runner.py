@@ -18,12 +18,10 @@ from __future__ import annotations
 
 import gc
 import logging
-import os
 
 import uvloop
 from aiohttp import web
 
-from storefront.common.config import env_bool
 from storefront.common.logs import JsonAccessLogger
 
 SHUTDOWN_TIMEOUT_SECONDS = 20.0
@@ -36,11 +34,8 @@ async def _freeze_startup_objects(app: web.Application) -> None:
     gc.freeze()
 
 
-def run(app: web.Application, host: str, port: int, *, access_log: bool | None = None) -> None:
-    """Serve `app` until SIGTERM/SIGINT. The access log (one JSON line per request) follows ACCESS_LOG
-    (default true) unless `access_log` says otherwise; the load balancer may log requests already."""
-    if access_log is None:
-        access_log = env_bool(os.environ, "ACCESS_LOG", True)
+def run(app: web.Application, host: str, port: int, *, access_log: bool) -> None:
+    """Serve `app` until SIGTERM/SIGINT, with or without the access log (one JSON line per request)."""
     app.on_startup.append(_freeze_startup_objects)  # after the resources the app opens on startup
     log.info("listening on http://%s:%d", host, port, extra={"host": host, "port": port})
     web.run_app(

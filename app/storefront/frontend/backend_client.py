@@ -10,13 +10,11 @@ from aiohttp import web
 from multidict import CIMultiDict, CIMultiDictProxy
 from yarl import URL
 
+from storefront.common.cart import CART_COOKIE, CART_HEADER, parse_cart_id
 from storefront.common.middlewares import REQUEST_ID_HEADER, REQUEST_ID_KEY
 
 from .config import FrontendConfig
 from .keys import BACKEND_SESSION_KEY, CONFIG_KEY
-
-CART_COOKIE = "cart_id"
-CART_HEADER = "X-Cart-Id"
 
 
 class BackendUnavailable(Exception):
@@ -71,7 +69,12 @@ class BackendClient:
             "Accept-Encoding": "identity",  # the session does not decompress (for the proxy's sake)
             REQUEST_ID_HEADER: request[REQUEST_ID_KEY],  # one id in both services' logs
         }
-        self._incoming_cart_id = self.cart_id = request.cookies.get(CART_COOKIE) or None
+        # A cookie that names no cart (mangled, truncated, edited) counts as none: it is replaced by the next
+        # cart the backend hands out, and dropped meanwhile, so it cannot fail every page for its lifetime.
+        raw_cookie = request.cookies.get(CART_COOKIE)
+        valid = parse_cart_id(raw_cookie) is not None
+        self._incoming_cart_id = self.cart_id = raw_cookie if valid else None
+        self._drop_cookie = bool(raw_cookie) and not valid
         # Set-Cookie headers the backend sent (a new cart id); the view copies them onto its response.
         self.set_cookies: list[str] = []
 
@@ -118,6 +121,8 @@ class BackendClient:
         backend_set_cart_cookie = any(value.startswith(f"{CART_COOKIE}=") for value in self.set_cookies)
         if self.cart_id and self.cart_id != self._incoming_cart_id and not backend_set_cart_cookie:
             response.set_cookie(CART_COOKIE, self.cart_id, path="/", httponly=True, samesite="Lax")
+        elif self._drop_cookie and not self.cart_id:
+            response.del_cookie(CART_COOKIE, path="/")
         return response
 
     # --- the API, one method per backend endpoint the pages use -----------------------------------------

@@ -2,59 +2,35 @@
 
 from __future__ import annotations
 
-import os
-from collections.abc import Mapping
-from dataclasses import dataclass
 from pathlib import Path
+from typing import Annotated, ClassVar
 
+from pydantic import BeforeValidator, Field
 from yarl import URL
 
-from storefront.common.config import (
-    ConfigError,
-    env_bool,
-    env_float,
-    env_int,
-    env_log_level,
-    env_port,
-    env_str,
-)
+from storefront.common.config import ConfigError, ServiceSettings
+
+__all__ = ["ConfigError", "FrontendConfig"]
 
 PACKAGE_DIR = Path(__file__).resolve().parent
 
 
-# No slots: from_env reads the defaults off the class, where slots would put descriptors instead.
-@dataclass(frozen=True)
-class FrontendConfig:
-    host: str = "127.0.0.1"
-    port: int = 8080
-    backend_url: URL = URL("http://127.0.0.1:8081")  # noqa: RUF009 (a URL is immutable)
-    # Connecting fails fast (the backend is on the same network); a slow answer gets longer before a 504.
-    backend_connect_timeout: float = 2.0
-    backend_read_timeout: float = 15.0
-    backend_max_connections: int = 100
-    log_level: str = "INFO"
-    # One JSON line per request; off where the ALB's access log already records every request.
-    access_log: bool = True
-    static_dir: Path = PACKAGE_DIR / "static"
-    templates_dir: Path = PACKAGE_DIR / "templates"
+def _http_origin(value: object) -> URL:
+    url = URL(str(value))
+    if url.scheme not in {"http", "https"} or not url.host:
+        raise ValueError(f"must be an http(s) URL, got {str(url)!r}")
+    return url.origin()  # API paths are absolute: /api/v1/...
 
-    @classmethod
-    def from_env(cls, environ: Mapping[str, str] | None = None) -> FrontendConfig:
-        environ = os.environ if environ is None else environ
-        backend_url = URL(env_str(environ, "BACKEND_URL", str(cls.backend_url)))
-        if backend_url.scheme not in {"http", "https"} or not backend_url.host:
-            raise ConfigError(f"BACKEND_URL must be an http(s) URL, got {str(backend_url)!r}")
-        return cls(
-            host=env_str(environ, "HOST", cls.host),
-            port=env_port(environ, "PORT", cls.port),
-            backend_url=backend_url.origin(),  # API paths are absolute: /api/v1/...
-            backend_connect_timeout=env_float(
-                environ, "BACKEND_CONNECT_TIMEOUT", cls.backend_connect_timeout
-            ),
-            backend_read_timeout=env_float(environ, "BACKEND_READ_TIMEOUT", cls.backend_read_timeout),
-            backend_max_connections=env_int(
-                environ, "BACKEND_MAX_CONNECTIONS", cls.backend_max_connections, minimum=1
-            ),
-            log_level=env_log_level(environ),
-            access_log=env_bool(environ, "ACCESS_LOG", cls.access_log),
-        )
+
+class FrontendConfig(ServiceSettings):
+    model_config = ServiceSettings.model_config | {"arbitrary_types_allowed": True}
+
+    port: Annotated[int, Field(ge=0, le=65535)] = 8080
+    backend_url: Annotated[URL, BeforeValidator(_http_origin)] = URL("http://127.0.0.1:8081")
+    # Connecting fails fast (the backend is on the same network); a slow answer gets longer before a 504.
+    backend_connect_timeout: Annotated[float, Field(gt=0)] = 2.0
+    backend_read_timeout: Annotated[float, Field(gt=0)] = 15.0
+    backend_max_connections: Annotated[int, Field(ge=1)] = 100
+    # Part of the package, not configuration.
+    static_dir: ClassVar[Path] = PACKAGE_DIR / "static"
+    templates_dir: ClassVar[Path] = PACKAGE_DIR / "templates"

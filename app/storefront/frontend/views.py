@@ -16,6 +16,9 @@ import aiohttp_jinja2
 from aiohttp import web
 from yarl import URL
 
+from storefront.common.middlewares import REQUEST_ID_HEADER, REQUEST_ID_KEY
+from storefront.common.parsing import parse_integer
+
 from .backend_client import BackendClient, BackendError
 from .keys import BACKEND_SESSION_KEY, CONFIG_KEY
 
@@ -76,20 +79,22 @@ def redirect(api: BackendClient, location: str | URL) -> web.Response:
 
 
 def positive_int(raw: str | None, default: int) -> int:
-    return int(raw) if raw is not None and raw.isdigit() and int(raw) > 0 else default
+    value = parse_integer(raw) if raw is not None else None
+    return value if value is not None and value > 0 else default
 
 
 def quantity_from(form: Any) -> int:
-    raw = str(form.get("quantity", "1")).strip()
-    if not raw.isdigit() or int(raw) > MAX_QUANTITY:
+    quantity = parse_integer(str(form.get("quantity", "1")).strip())
+    if quantity is None or not 0 <= quantity <= MAX_QUANTITY:
         raise web.HTTPBadRequest(reason=f"Quantity must be a whole number from 0 to {MAX_QUANTITY}.")
-    return int(raw)
+    return quantity
 
 
 def product_id_from(raw: str) -> int:
-    if not raw.isdigit():
+    product_id = parse_integer(raw)
+    if product_id is None or product_id < 1:
         raise web.HTTPNotFound()
-    return int(raw)
+    return product_id
 
 
 # --- catalog -----------------------------------------------------------------------------------------------
@@ -268,8 +273,9 @@ async def healthz(request: web.Request) -> web.Response:
 async def readyz(request: web.Request) -> web.Response:
     """Ready when the backend answers its own liveness probe: without it no page can be served."""
     url = request.app[CONFIG_KEY].backend_url.with_path("/healthz")
+    headers = {REQUEST_ID_HEADER: request[REQUEST_ID_KEY]}  # one id in both services' logs
     try:
-        async with request.app[BACKEND_SESSION_KEY].get(url) as response:
+        async with request.app[BACKEND_SESSION_KEY].get(url, headers=headers) as response:
             backend_ok = response.status == 200
     except (TimeoutError, aiohttp.ClientError):
         backend_ok = False

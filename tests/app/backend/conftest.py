@@ -3,7 +3,6 @@ checking state, and products created per test so that no test depends on another
 
 from __future__ import annotations
 
-import dataclasses
 import uuid
 from collections.abc import AsyncIterator, Awaitable, Callable
 
@@ -105,4 +104,4 @@ def through_proxy(url: str, proxy: TcpProxy) -> str:
 
 
 def replace(config: BackendConfig, **changes) -> BackendConfig:
-    return dataclasses.replace(config, **changes)
+    return config.model_copy(update=changes)

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import asyncio
-import dataclasses
 import subprocess
 import time
 from collections.abc import Iterator
@@ -18,7 +17,7 @@ from storefront.backend.config import BackendConfig
 
 from tests.support.net import free_port
 
-from .conftest import API, CHECKOUT_BODY, MakeProduct, add_to_cart, new_cart, through_proxy
+from .conftest import API, CHECKOUT_BODY, MakeProduct, add_to_cart, new_cart, replace, through_proxy
 from .tcp_proxy import TcpProxy
 
 
@@ -70,7 +69,7 @@ async def test_an_order_invalidates_the_product_and_the_listings(
 
 
 async def test_cache_disabled_always_reads_postgres(aiohttp_client, backend_config: BackendConfig) -> None:
-    api = await aiohttp_client(create_app(dataclasses.replace(backend_config, cache_enabled=False)))
+    api = await aiohttp_client(create_app(replace(backend_config, cache_enabled=False)))
     assert [(await cache_state(api, f"{API}/products"))[0] for _ in range(2)] == ["MISS", "MISS"]
     ready = await api.get("/readyz")
     assert (ready.status, await ready.json()) == (200, {"postgres": "ok", "redis": "disabled"})
@@ -83,7 +82,7 @@ def cache_errors() -> float:
 async def test_redis_going_away_and_coming_back(
     aiohttp_client, backend_config: BackendConfig, redis_proxy: TcpProxy, make_product: MakeProduct
 ) -> None:
-    config = dataclasses.replace(
+    config = replace(
         backend_config,
         redis_url=through_proxy(backend_config.redis_url, redis_proxy),
         redis_retry_after_seconds=0.0,
@@ -189,10 +188,58 @@ async def test_redis_password_overrides_the_url(
     cached: bool,
 ) -> None:
     url_with_stale_password = redis_with_password.replace("redis://", "redis://:old-token@")
-    config = dataclasses.replace(backend_config, redis_url=url_with_stale_password, redis_password=password)
+    config = replace(backend_config, redis_url=url_with_stale_password, redis_password=password)
     api = await aiohttp_client(create_app(config))
     product_id = await make_product()
     states = [(await cache_state(api, f"{API}/products/{product_id}"))[0] for _ in range(2)]
     # Refused AUTH is a Redis outage like any other: answers still come, from PostgreSQL.
     assert states == (["MISS", "HIT"] if cached else ["MISS", "MISS"])
     assert (await (await api.get("/readyz")).json())["redis"] == ("ok" if cached else "unavailable")
+
+
+async def test_an_invalidation_lost_to_a_redis_stall_is_retried_once_redis_is_back(
+    aiohttp_client,
+    backend_config: BackendConfig,
+    redis_proxy: TcpProxy,
+    make_product: MakeProduct,
+) -> None:
+    config = replace(
+        backend_config,
+        redis_url=through_proxy(backend_config.redis_url, redis_proxy),
+        redis_retry_after_seconds=0.2,
+    )
+    api = await aiohttp_client(create_app(config))
+    product_id = await make_product(stock=19, name="Stalled Redis Espresso")
+    detail = f"{API}/products/{product_id}"
+    await cache_state(api, detail)
+    assert await cache_state(api, detail) == ("HIT", await (await api.get(detail)).json())
+    await cache_state(api, f"{API}/products", q="Stalled Redis Espresso")
+
+    redis_proxy.freeze()
+    cart_id = await new_cart(api)
+    await add_to_cart(api, cart_id, product_id, 1)
+    order = await api.post(
+        f"{API}/checkout", json=CHECKOUT_BODY, headers={"X-Cart-Id": cart_id, "Idempotency-Key": "stall-1"}
+    )
+    assert order.status == 201
+    # While the invalidation is pending this process answers from PostgreSQL, never the stale entry.
+    state, product = await cache_state(api, detail)
+    assert (state, product["stock"]) == ("MISS", 18)
+    state, listing = await cache_state(api, f"{API}/products", q="Stalled Redis Espresso")
+    assert (state, [item["stock"] for item in listing["items"]]) == ("MISS", [18])
+
+    redis_proxy.thaw()
+    # Every other process reads Redis directly: the stale entry must leave it, without any request here.
+    direct = redis.Redis.from_url(backend_config.redis_url)
+    stale_key = f"{config.cache_key_prefix}product:{product_id}"
+    try:
+        for _ in range(200):
+            if not direct.exists(stale_key):
+                break
+            await asyncio.sleep(0.05)
+        assert not direct.exists(stale_key)
+    finally:
+        direct.close()
+    # And this process caches again once the invalidation went through.
+    assert [(await cache_state(api, detail))[0] for _ in range(2)] == ["MISS", "HIT"]
+    assert (await cache_state(api, detail))[1]["stock"] == 18

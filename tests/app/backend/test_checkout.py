@@ -102,12 +102,12 @@ async def test_reusing_a_key_for_a_different_request_is_refused(
     assert (await other.json())["error"]["code"] == "idempotency_key_reused"
 
 
-async def test_checkout_of_an_empty_or_missing_cart_is_422(api: TestClient) -> None:
+async def test_checkout_of_an_empty_or_missing_cart_is_a_409_conflict(api: TestClient) -> None:
     empty = await checkout(api, await new_cart(api), "empty")
-    assert empty.status == 422
+    assert empty.status == 409
     assert (await empty.json())["error"]["code"] == "cart_empty"
     unknown = await checkout(api, str(uuid.uuid4()), "unknown")
-    assert unknown.status == 422
+    assert unknown.status == 409
 
 
 async def test_insufficient_stock_is_409_with_details_and_changes_nothing(

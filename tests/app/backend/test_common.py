@@ -6,8 +6,11 @@ import json
 import logging
 
 import pytest
+from aiohttp import web
+from aiohttp.test_utils import make_mocked_request
 from storefront.backend.config import BackendConfig
-from storefront.common.config import ConfigError, env_bool, env_int
+from storefront.common import logs
+from storefront.common.config import ConfigError
 from storefront.common.logs import JsonFormatter, request_id_var
 
 
@@ -56,10 +59,29 @@ def test_backend_config_refuses_unusable_values(environ: dict[str, str]) -> None
         BackendConfig.from_env(environ)
 
 
-def test_env_readers_treat_empty_as_unset() -> None:
-    assert env_int({"N": ""}, "N", 7) == 7
-    assert env_bool({"B": ""}, "B", True) is True
-    assert env_bool({"B": "Off"}, "B", True) is False
+def test_empty_variables_count_as_unset_and_booleans_read_as_people_write_them() -> None:
+    config = BackendConfig.from_env(
+        {"CACHE_TTL_SECONDS": "", "CACHE_ENABLED": "", "CART_COOKIE_SECURE": "On"}
+    )
+    assert (config.cache_ttl_seconds, config.cache_enabled, config.cart_cookie_secure) == (300, True, True)
+
+
+@pytest.mark.parametrize(
+    ("environ", "message"),
+    [
+        ({"PORT": "http"}, "PORT must be an integer, got 'http'"),
+        ({"PORT": "70000"}, "PORT must be <= 65535, got '70000'"),
+        ({"CACHE_TTL_SECONDS": "0"}, "CACHE_TTL_SECONDS must be >= 1, got '0'"),
+        ({"REDIS_TIMEOUT_SECONDS": "soon"}, "REDIS_TIMEOUT_SECONDS must be a number, got 'soon'"),
+        ({"LOG_LEVEL": "chatty"}, "LOG_LEVEL must be 'DEBUG', 'INFO', 'WARNING', 'ERROR' or 'CRITICAL'"),
+        ({"REDIS_URL": "http://:hunter2@cache"}, "REDIS_URL must start with redis:// or rediss://"),
+    ],
+)
+def test_messages_name_the_variable_and_keep_urls_out(environ: dict[str, str], message: str) -> None:
+    with pytest.raises(ConfigError) as refused:
+        BackendConfig.from_env(environ)
+    assert message in str(refused.value)
+    assert "hunter2" not in str(refused.value)
 
 
 def test_json_log_lines_carry_the_request_id_and_extras() -> None:
@@ -77,3 +99,26 @@ def test_json_log_lines_carry_the_request_id_and_extras() -> None:
         "req-42",
         "get",
     )
+
+
+async def test_access_lines_are_json_batched_and_flushed_at_exit(capsys: pytest.CaptureFixture[str]) -> None:
+    root = logging.getLogger()
+    handlers, level = root.handlers[:], root.level
+    logs.configure_logging("backend", "INFO")
+    try:
+        access = logs.JsonAccessLogger(logging.getLogger("aiohttp.access"), "")
+        for path in ('/api/v1/products/"quoted"', "/caf\u00e9", "/three"):
+            response = web.Response(status=200, headers={"X-Request-ID": "req-7"})
+            access.log(make_mocked_request("GET", path), response, 0.0012)
+        assert len(logs._access_lines) == 3  # batched, not yet handed to the writer
+    finally:
+        logs._flush_logs()  # what atexit does: nothing pending is lost
+        root.handlers[:], root.level = handlers, level
+    lines = [json.loads(line) for line in capsys.readouterr().err.splitlines()]
+    assert [line["path"] for line in lines] == ['/api/v1/products/"quoted"', "/caf\u00e9", "/three"]
+    assert all(
+        (line["level"], line["service"], line["logger"], line["request_id"], line["status"])
+        == ("INFO", "backend", "aiohttp.access", "req-7", 200)
+        for line in lines
+    )
+    assert lines[0]["duration_ms"] == 1.2

@@ -2,19 +2,17 @@
 
 from __future__ import annotations
 
-import dataclasses
-
 from storefront.backend.app import create_app
 from storefront.backend.config import BackendConfig
 
-from .conftest import API, through_proxy
+from .conftest import API, replace, through_proxy
 from .tcp_proxy import TcpProxy
 
 
 async def test_postgres_down_then_back(
     aiohttp_client, backend_config: BackendConfig, postgres_proxy: TcpProxy
 ) -> None:
-    config = dataclasses.replace(
+    config = replace(
         backend_config,
         database_url=through_proxy(backend_config.database_url, postgres_proxy),
         cache_enabled=False,  # every read must reach PostgreSQL
@@ -44,7 +42,7 @@ async def test_the_service_starts_while_postgres_is_down(
 ) -> None:
     database_url = through_proxy(backend_config.database_url, postgres_proxy)
     await postgres_proxy.stop()
-    api = await aiohttp_client(create_app(dataclasses.replace(backend_config, database_url=database_url)))
+    api = await aiohttp_client(create_app(replace(backend_config, database_url=database_url)))
     assert (await api.get("/healthz")).status == 200
     assert (await api.get("/readyz")).status == 503
     await postgres_proxy.start()

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import dataclasses
-
 import pytest
 from aiohttp.test_utils import TestClient, TestServer, unused_port
 from fake_backend import FakeBackend
@@ -41,5 +39,5 @@ async def client_without_backend(aiohttp_client) -> TestClient:
 @pytest.fixture
 async def impatient_client(aiohttp_client, frontend_config: FrontendConfig) -> TestClient:
     """A frontend that gives up on the backend after 50 ms of silence (the fake's /slow never answers)."""
-    config = dataclasses.replace(frontend_config, backend_read_timeout=0.05)
+    config = frontend_config.model_copy(update={"backend_read_timeout": 0.05})
     return await aiohttp_client(create_app(config))

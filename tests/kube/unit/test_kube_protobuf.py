@@ -36,7 +36,7 @@ def test_secret_body_decodes_to_its_json_shape():
 
 
 def test_kinds_outside_the_supported_few_are_refused():
-    envelope = protobuf.MAGIC + field(1, field(1, b"apps/v1") + field(2, b"Deployment"))
+    envelope = protobuf.MAGIC + field(1, field(1, b"apps/v1") + field(2, b"StatefulSet"))
 
     with pytest.raises(ApiError) as raised:
         protobuf.decode(envelope)

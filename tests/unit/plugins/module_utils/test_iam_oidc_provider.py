@@ -15,6 +15,7 @@ from ansible_collections.ecommerce_demo.platform.plugins.module_utils.iam_oidc_p
     normalize_provider,
     normalize_provider_url,
     provider_url_for_create,
+    roles_trusting_provider,
     url_from_provider_arn,
 )
 
@@ -49,6 +50,12 @@ def test_normalize_provider_url_gives_the_form_iam_stores(url, stored):
         ("https://gitlab.com/#frag", "fragment"),
         ("https://gitlab.com:8443", "port"),
         ("https:///path-only", "no host"),
+        ("not a url at all", "DNS host name"),
+        ("https://host name.example.com", "DNS host name"),
+        ("https://localhost", "DNS host name"),
+        ("https:/x.example.com", "must start with https:// followed by the host name"),
+        ("https:x.example.com", "must start with https:// followed by the host name"),
+        ("gitlab.com:8443/x", "port"),
     ],
 )
 def test_normalize_provider_url_rejects_what_iam_rejects(url, complaint):
@@ -215,3 +222,40 @@ def test_build_desired_state_keeps_unmanaged_properties_and_applies_purges():
     assert without_purge["client_id_list"] == ["old", "sts.amazonaws.com", "new"]
     assert without_purge["thumbprint_list"] == [THUMBPRINT_B]
     assert without_purge["tags"] == {"Keep": "1", "Drop": "2", "Add": "3"}
+
+
+def test_a_mangled_scheme_is_not_called_a_port():
+    with pytest.raises(InvalidProviderUrl) as error:
+        normalize_provider_url("https:/x.example.com")
+    assert "port" not in str(error.value)
+
+
+def trust(principal):
+    return {
+        "Statement": [{"Effect": "Allow", "Principal": principal, "Action": "sts:AssumeRoleWithWebIdentity"}]
+    }
+
+
+def test_roles_trusting_provider_reads_federated_principals_and_skips_the_ignored():
+    roles = [
+        {
+            "RoleName": "ours",
+            "Arn": "arn:r/ours",
+            "AssumeRolePolicyDocument": trust({"Federated": GITHUB_ARN}),
+        },
+        {
+            "RoleName": "list",
+            "Arn": "arn:r/list",
+            "AssumeRolePolicyDocument": trust({"Federated": [EKS_ARN, GITHUB_ARN]}),
+        },
+        {"RoleName": "eks", "Arn": "arn:r/eks", "AssumeRolePolicyDocument": trust({"Federated": EKS_ARN})},
+        {
+            "RoleName": "svc",
+            "Arn": "arn:r/svc",
+            "AssumeRolePolicyDocument": trust({"Service": "ec2.amazonaws.com"}),
+        },
+        {"RoleName": "star", "Arn": "arn:r/star", "AssumeRolePolicyDocument": trust("*")},
+    ]
+    assert roles_trusting_provider(roles, GITHUB_ARN) == ["arn:r/list", "arn:r/ours"]
+    assert roles_trusting_provider(roles, GITHUB_ARN, ["ours"]) == ["arn:r/list"]
+    assert roles_trusting_provider(roles, "arn:aws:iam::1:oidc-provider/none") == []

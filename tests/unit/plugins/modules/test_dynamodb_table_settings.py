@@ -10,6 +10,11 @@ from unittest import mock
 
 import boto3
 import pytest
+import yaml
+from ansible_collections.ecommerce_demo.platform.plugins.module_utils.dynamodb_table_settings import (
+    PITR_RETRY,
+    longest_retry_wait,
+)
 from ansible_collections.ecommerce_demo.platform.plugins.modules import (
     dynamodb_table_settings as settings_module,
 )
@@ -115,12 +120,39 @@ def test_turning_deletion_protection_off_allows_deleting_the_table(dynamodb, run
 
 
 def test_missing_table_fails_with_its_name(dynamodb, run_module):
-    for check_mode in (False, True):
-        result = run_module(
-            settings_module, check_mode=check_mode, name="no-such-table", point_in_time_recovery=True
-        )
-        assert result["failed"] is True
-        assert "DynamoDB table no-such-table does not exist" in result["msg"]
+    result = run_module(settings_module, name="no-such-table", point_in_time_recovery=True)
+    assert result["failed"] is True
+    assert "DynamoDB table no-such-table does not exist" in result["msg"]
+
+
+def test_check_mode_predicts_the_settings_of_a_table_still_to_be_created(dynamodb, run_module):
+    result = run_module(
+        settings_module,
+        check_mode=True,
+        diff=True,
+        name="no-such-table",
+        point_in_time_recovery=True,
+        deletion_protection=False,
+    )
+    assert result["changed"] is True
+    assert "table_arn" not in result
+    assert result["diff"] == {
+        "before": {"point_in_time_recovery": False, "deletion_protection": False},
+        "after": {"point_in_time_recovery": True, "deletion_protection": False},
+    }
+    assert dynamodb.list_tables()["TableNames"] == [TABLE]
+    unchanged = run_module(settings_module, check_mode=True, name="no-such-table", deletion_protection=False)
+    assert unchanged["changed"] is False
+
+
+def test_the_documented_retry_time_is_the_one_the_module_waits():
+    longest = longest_retry_wait(**PITR_RETRY)
+    assert longest == 365
+    description = " ".join(
+        yaml.safe_load(settings_module.DOCUMENTATION)["options"]["point_in_time_recovery"]["description"]
+    )
+    assert f"at most {longest} seconds" in description
+    assert f"tries {PITR_RETRY['retries']} times" in description
 
 
 # --- against a Stubber: what moto never answers -----------------------------------------------------

@@ -100,6 +100,19 @@ def test_missing_repository_fails_with_its_name(ecr, run_module):
         assert "ECR repository ecommerce-demo/nothing does not exist" in result["msg"]
 
 
+def test_a_registry_without_the_repository_fails_with_its_name(stubbed_ecr, run_module):
+    stubbed_ecr.add_response(
+        "describe_repositories",
+        {"repositories": []},
+        {"repositoryNames": [REPOSITORY], "registryId": "210987654321"},
+    )
+    result = run_module(tags_module, name=REPOSITORY, registry_id="210987654321", tags=TAGS)
+    assert result["failed"] is True
+    assert result["msg"].startswith(
+        f"ECR repository {REPOSITORY} does not exist in registry 210987654321; create it first"
+    )
+
+
 # --- against a Stubber: the exact calls --------------------------------------------------------------
 
 

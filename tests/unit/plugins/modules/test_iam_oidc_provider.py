@@ -7,6 +7,7 @@ Stubber that expects the exact requests AWS documents.
 """
 
 import datetime
+import json
 from unittest import mock
 
 import boto3
@@ -94,7 +95,7 @@ def test_update_tags_and_thumbprints_with_check_mode_twin(iam, run_module):
         ThumbprintList=[THUMBPRINT_A],
         Tags=[{"Key": "Project", "Value": "old"}, {"Key": "Stale", "Value": "x"}],
     )
-    wanted = dict(url=GITHUB_URL, thumbprint_list=[THUMBPRINT_B], tags=TAGS)
+    wanted = dict(url=GITHUB_URL, thumbprint_list=[THUMBPRINT_B], tags=TAGS, purge_tags=True)
 
     predicted = run_module(provider_module, check_mode=True, diff=True, **wanted)
     assert predicted["changed"] is True
@@ -121,9 +122,10 @@ def test_update_tags_and_thumbprints_with_check_mode_twin(iam, run_module):
     )
 
 
-def test_tags_are_only_added_without_purge(iam, run_module):
+def test_tags_are_only_added_by_default(iam, run_module):
+    """A provider is account-wide: the tags others gave it stay unless purge_tags is asked for."""
     iam.create_open_id_connect_provider(Url=GITHUB_URL, Tags=[{"Key": "Owner", "Value": "platform"}])
-    result = run_module(provider_module, url=GITHUB_URL, tags={"Project": "ecommerce-demo"}, purge_tags=False)
+    result = run_module(provider_module, url=GITHUB_URL, tags={"Project": "ecommerce-demo"})
     assert result["changed"] is True
     assert result["iam_oidc_provider"]["tags"] == {"Owner": "platform", "Project": "ecommerce-demo"}
 
@@ -149,10 +151,70 @@ def test_absent_deletes_once_with_check_mode_twin(iam, run_module):
     assert run_module(provider_module, url=GITHUB_URL, state="absent")["changed"] is False
 
 
+def trust_policy(provider_arn):
+    return {
+        "Version": "2012-10-17",
+        "Statement": [
+            {
+                "Effect": "Allow",
+                "Principal": {"Federated": provider_arn},
+                "Action": "sts:AssumeRoleWithWebIdentity",
+            }
+        ],
+    }
+
+
+def test_absent_keeps_a_provider_other_roles_trust(iam, run_module):
+    iam.create_open_id_connect_provider(Url=GITHUB_URL, ClientIDList=["sts.amazonaws.com"])
+    for role in ("ours", "someone-elses"):
+        iam.create_role(RoleName=role, AssumeRolePolicyDocument=json.dumps(trust_policy(GITHUB_ARN)))
+    iam.create_role(
+        RoleName="unrelated",
+        AssumeRolePolicyDocument=json.dumps(
+            trust_policy(f"arn:aws:iam::{MOTO_ACCOUNT}:oidc-provider/gitlab.com")
+        ),
+    )
+    other = f"arn:aws:iam::{MOTO_ACCOUNT}:role/someone-elses"
+
+    for check_mode in (True, False):
+        kept = run_module(
+            provider_module,
+            check_mode=check_mode,
+            diff=True,
+            url=GITHUB_URL,
+            state="absent",
+            ignore_trusting_roles=["ours"],
+        )
+        assert kept["changed"] is False
+        assert kept["trusting_roles"] == [other]
+        assert kept["diff"]["before"] == kept["diff"]["after"]
+        assert provider_count(iam) == 1
+
+    iam.delete_role(RoleName="someone-elses")
+    predicted = run_module(
+        provider_module, check_mode=True, url=GITHUB_URL, state="absent", ignore_trusting_roles=["ours"]
+    )
+    assert predicted == {**predicted, "changed": True, "trusting_roles": []}
+    deleted = run_module(provider_module, url=GITHUB_URL, state="absent", ignore_trusting_roles=["ours"])
+    assert deleted["changed"] is True
+    assert provider_count(iam) == 0
+
+
+def test_absent_with_force_deletes_a_trusted_provider(iam, run_module):
+    iam.create_open_id_connect_provider(Url=GITHUB_URL, ClientIDList=["sts.amazonaws.com"])
+    iam.create_role(RoleName="someone-elses", AssumeRolePolicyDocument=json.dumps(trust_policy(GITHUB_ARN)))
+    result = run_module(provider_module, url=GITHUB_URL, state="absent", force=True)
+    assert result["changed"] is True
+    assert result["trusting_roles"] == []
+    assert provider_count(iam) == 0
+
+
 @pytest.mark.parametrize(
     ("args", "message"),
     [
         ({"url": "http://token.actions.githubusercontent.com"}, "must use https://"),
+        ({"url": "not a url at all"}, "DNS host name"),
+        ({"url": "https:/x.example.com"}, "must start with https:// followed by the host name"),
         ({"url": GITHUB_URL, "thumbprint_list": ["not-hex"]}, "40 hexadecimal characters: ['not-hex']"),
         ({"url": GITHUB_URL, "thumbprint_list": [THUMBPRINT_A] * 6}, "at most 5"),
     ],
@@ -239,14 +301,20 @@ def test_client_ids_are_added_before_others_are_removed(stubbed_iam, run_module)
         provider_response(["sts.amazonaws.com"]),
         {"OpenIDConnectProviderArn": GITHUB_ARN},
     )
-    result = run_module(provider_module, diff=True, url=GITHUB_URL, client_id_list=["sts.amazonaws.com"])
+    result = run_module(
+        provider_module,
+        diff=True,
+        url=GITHUB_URL,
+        client_id_list=["sts.amazonaws.com"],
+        purge_client_ids=True,
+    )
     assert result["changed"] is True
     assert result["iam_oidc_provider"]["client_id_list"] == ["sts.amazonaws.com"]
     assert result["diff"]["before"]["client_id_list"] == ["https://github.com/old-org"]
     assert result["diff"]["after"]["client_id_list"] == ["sts.amazonaws.com"]
 
 
-def test_client_ids_without_purge_are_only_added(stubbed_iam, run_module):
+def test_client_ids_are_only_added_by_default(stubbed_iam, run_module):
     expect_lookup(stubbed_iam, ["https://github.com/old-org"])
     stubbed_iam.add_response(
         "add_client_id_to_open_id_connect_provider",
@@ -257,9 +325,7 @@ def test_client_ids_without_purge_are_only_added(stubbed_iam, run_module):
     stubbed_iam.add_response(
         "get_open_id_connect_provider", provider_response(both), {"OpenIDConnectProviderArn": GITHUB_ARN}
     )
-    result = run_module(
-        provider_module, url=GITHUB_URL, client_id_list=["sts.amazonaws.com"], purge_client_ids=False
-    )
+    result = run_module(provider_module, url=GITHUB_URL, client_id_list=["sts.amazonaws.com"])
     assert result["changed"] is True
     assert result["iam_oidc_provider"]["client_id_list"] == both
 
@@ -267,7 +333,11 @@ def test_client_ids_without_purge_are_only_added(stubbed_iam, run_module):
 def test_client_id_change_in_check_mode_makes_no_call(stubbed_iam, run_module):
     expect_lookup(stubbed_iam, ["https://github.com/old-org"])
     result = run_module(
-        provider_module, check_mode=True, url=GITHUB_URL, client_id_list=["sts.amazonaws.com"]
+        provider_module,
+        check_mode=True,
+        url=GITHUB_URL,
+        client_id_list=["sts.amazonaws.com"],
+        purge_client_ids=True,
     )
     assert result["changed"] is True
     assert result["iam_oidc_provider"]["client_id_list"] == ["sts.amazonaws.com"]
