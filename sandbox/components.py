@@ -32,7 +32,11 @@ def _http_ok(url: str) -> bool:
 def aws_server() -> Server:
     return Server(
         name="aws",
-        argv=[sys.executable, "-m", "sandbox.aws", "serve", "--host", HOST, "--port", str(SETTINGS.aws_port)],
+        argv=[
+            *(sys.executable, "-m", "sandbox.aws", "serve", "--host", HOST, "--port", str(SETTINGS.aws_port)),
+            # EKS clusters in moto point at the emulator and register Nodes there (sandbox/eks_bridge.py).
+            *("--kube-state-dir", str(SETTINGS.home / "kube")),
+        ],
         port=SETTINGS.aws_port,
         state_dir=SETTINGS.state_dir("aws"),
         ready=lambda: _http_ok(f"{SETTINGS.aws_endpoint}/moto-api/"),

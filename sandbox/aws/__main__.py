@@ -10,11 +10,12 @@ import os
 import signal
 import sys
 import threading
+from pathlib import Path
 
 from sandbox.config import HOST, SETTINGS
 
 
-def serve(host: str, port: int) -> None:
+def serve(host: str, port: int, kube_state_dir: Path | None = None) -> None:
     # Must be set before moto's IAM backend loads: roles attach AWS managed policies by ARN.
     os.environ.setdefault("MOTO_IAM_LOAD_MANAGED_POLICIES", "true")
     from moto.moto_server.werkzeug_app import (
@@ -28,6 +29,11 @@ def serve(host: str, port: int) -> None:
     from sandbox.aws.request_count import RequestCounter
 
     patched = apply_all()
+    if kube_state_dir is not None:
+        from sandbox import eks_bridge
+
+        eks_bridge.install(kube_state_dir)
+        patched.append(f"eks_bridge (Kubernetes emulator in {kube_state_dir})")
     try:
         server = make_server(
             host,
@@ -56,8 +62,13 @@ def main() -> None:
     serve_cmd = sub.add_parser("serve", help="run moto with the fidelity patches")
     serve_cmd.add_argument("--host", default=HOST)
     serve_cmd.add_argument("--port", type=int, default=SETTINGS.aws_port)
+    serve_cmd.add_argument(
+        "--kube-state-dir",
+        type=Path,
+        help="back EKS clusters with the Kubernetes emulator whose state is here (sandbox/eks_bridge.py)",
+    )
     args = parser.parse_args()
-    serve(args.host, args.port)
+    serve(args.host, args.port, args.kube_state_dir)
 
 
 if __name__ == "__main__":
