@@ -64,7 +64,9 @@ def test_teardown_in_check_mode_reports_and_deletes_nothing(sandbox):
 def test_untagged_repository_named_like_ours_fails_the_sweep(sandbox):
     """Made by hand, or left by a run that failed between creating and tagging: found by its name."""
     ecr = sandbox.client("ecr")
-    stray = ecr.create_repository(repositoryName="ecommerce-demo-sandbox/worker")["repository"]["repositoryArn"]
+    stray = ecr.create_repository(repositoryName="ecommerce-demo-sandbox/worker")["repository"][
+        "repositoryArn"
+    ]
     try:
         run = sandbox.playbook("teardown.yml")
         assert run.returncode != 0, run.output
