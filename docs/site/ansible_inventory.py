@@ -3,20 +3,27 @@
 Our module and role pages refer to other collections' plugins (community.aws.ecs_ecr, ...) and to a few
 pages of the Ansible docs (common return values, configuration settings). Sphinx resolves such references
 through an intersphinx inventory, normally downloaded from docs.ansible.com; CI builds offline, so this
-script writes the entries those references need: every plugin of the collections we depend on, as
-installed from the pinned `ansible` package, with the anchors docs.ansible.com uses for them.
+script writes the entries those references need: every plugin of the collections we depend on (and
+every module's top-level options), as installed from the pinned `ansible` package, with the anchors
+docs.ansible.com uses for them.
 
 Usage: python docs/site/ansible_inventory.py OUTPUT
 """
 
 from __future__ import annotations
 
+import ast
 import importlib
 import sys
 import zlib
 from pathlib import Path
 
 import yaml
+
+try:
+    from yaml import CSafeLoader as Loader
+except ImportError:  # pragma: no cover - PyYAML without libyaml
+    from yaml import SafeLoader as Loader
 
 REPO = Path(__file__).resolve().parents[2]
 # Pages of the Ansible docs that antsibull-docs' templates refer to.
@@ -25,6 +32,20 @@ CORE_LABELS = {
     "ansible_configuration_settings": ("reference_appendices/config.html", "Ansible Configuration Settings"),
 }
 NOT_PLUGINS = {"module_utils", "doc_fragments", "plugin_utils", "action", "__pycache__"}
+
+
+def option_names(source: Path) -> list[str]:
+    """The top-level options of a module's DOCUMENTATION (their labels are what O(ns.coll.module#module:x)
+    refers to)."""
+    for node in ast.parse(source.read_text()).body:
+        targets = getattr(node, "targets", [])
+        if isinstance(node, ast.Assign) and any(getattr(t, "id", "") == "DOCUMENTATION" for t in targets):
+            try:
+                documentation = yaml.load(ast.literal_eval(node.value), Loader=Loader) or {}
+            except (ValueError, yaml.YAMLError):
+                return []
+            return sorted(documentation.get("options") or {})
+    return []
 
 
 def plugin_labels(namespace: str, name: str) -> dict[str, tuple[str, str]]:
@@ -39,10 +60,11 @@ def plugin_labels(namespace: str, name: str) -> dict[str, tuple[str, str]]:
             page = f"{source.stem}_{kind}"
             label = f"ansible_collections.{namespace}.{name}.{page}"
             anchor = label.replace(".", "-").replace("_", "-")
-            labels[label] = (
-                f"collections/{namespace}/{name}/{page}.html#{anchor}",
-                f"{namespace}.{name}.{source.stem}",
-            )
+            page_uri = f"collections/{namespace}/{name}/{page}.html"
+            if kind == "module":
+                for option in option_names(source):
+                    labels[f"{label}__parameter-{option}"] = (f"{page_uri}#parameter-{option}", option)
+            labels[label] = (f"{page_uri}#{anchor}", f"{namespace}.{name}.{source.stem}")
     return labels
 
 
