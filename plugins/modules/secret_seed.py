@@ -17,7 +17,7 @@ description:
     without touching the secret value, so a role can fill in a database's host and port once it exists.
   - The generated value is never returned, logged or shown in a diff; the diff lists the keys of the
     secret and marks those that change.
-  - Upstream M(amazon.aws.secretsmanager_secret) needs the value as an argument (so the playbook must make
+  - Upstream M(community.aws.secretsmanager_secret) needs the value as an argument (so the playbook must make
     it, and it appears in the task's arguments) and rewrites it when the JSON changes.
 author:
   - ecommerce_demo.platform maintainers (@ecommerce-demo)
