@@ -32,7 +32,7 @@ SHIPPED = [
     r"README\.md",
     r"COPYING",
     r"meta/runtime\.yml",
-    r"plugins/[^/]+/[^/]+\.py",
+    r"plugins/[^/]+/[^/]+\.(py|yml)",
     r"roles/[^/]+/.+\.(yml|yaml|j2|json|md|py)",
     r"playbooks/.+\.yml",
     r"docs/[^/]+\.md",
@@ -126,6 +126,7 @@ def test_the_tarball_holds_exactly_what_the_decision_ships(tarball: Path) -> Non
     assert expected - files == set(), "meant to ship but missing"
     # What the decision means in practice: the phases' roles and modules are there, the test stand-ins not.
     assert any(name.startswith("roles/project/") for name in files)
+    assert "plugins/filter/irsa_trust_policy.yml" in files  # filter docs live beside the code
     assert "app/chart/Chart.yaml" in files
     assert not any(name.startswith(("sandbox/", "tests/", "molecule/")) for name in files)
 
