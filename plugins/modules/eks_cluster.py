@@ -266,7 +266,9 @@ class Reconciler(object):
             current = existing.get(ng_name)
             if current is None:
                 summary = "{0} x {1}".format(group["desiredCapacity"], group["instanceType"])
-                if not active and not self.check_mode:
+                # Without wait, a run leaves node groups to the next call (wait.yml); a plan does the same,
+                # so that --check names the tasks a run changes.
+                if not active and (not self.check_mode or not self.module.params["wait"]):
                     self.pending.append("node group {0} waits for the cluster".format(ng_name))
                     continue
                 if self.act("create node group {0} ({1})".format(ng_name, summary)):
@@ -315,10 +317,12 @@ class Reconciler(object):
 
     def ensure_oidc_provider(self, config, cluster, tags):
         if cluster is None:
-            if self.check_mode:
+            if self.check_mode and self.module.params["wait"]:
                 self.actions.append(
                     "create the IAM OIDC provider of cluster {0}".format(config["metadata"]["name"])
                 )
+            elif self.check_mode:
+                self.pending.append("the OIDC provider waits for the cluster's issuer")
             return ""
         issuer = ((cluster.get("identity") or {}).get("oidc") or {}).get("issuer")
         if not issuer:
