@@ -147,7 +147,7 @@ def test_changed_backup_retention_is_planned_then_applied(sandbox, network):
 
     code, output, applied = run(sandbox, *drift)
     assert code == 0, output[-6000:]
-    assert APPLY in changed_tasks(applied)
+    assert DB_INSTANCE in changed_tasks(applied)
     instance = sandbox.client("rds").describe_db_instances(DBInstanceIdentifier="ecommerce-demo-sandbox")
     assert instance["DBInstances"][0]["BackupRetentionPeriod"] == 3
     code, output, _ = run(sandbox, *drift, "--check")
