@@ -56,9 +56,8 @@ def diff_text(results: list[dict]) -> str:
 
 
 def bucket_name(sandbox) -> str:
-    names = [
-        b["Name"] for b in sandbox.client("s3").list_buckets()["Buckets"] if b["Name"].startswith(PREFIX)
-    ]
+    buckets = sandbox.client("s3").list_buckets()["Buckets"]
+    names = [b["Name"] for b in buckets if b["Name"].startswith(f"{PREFIX}-tfstate-")]
     assert len(names) == 1, names
     return names[0]
 
