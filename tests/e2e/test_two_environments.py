@@ -2,9 +2,8 @@
 without touching the other, and the first one's teardown leaves the second whole, the shared GitHub
 OIDC provider included. Fresh sandbox of its own; the steps run in file order.
 
-It runs the bootstrap phase, where the account-wide resource lives. (The platform phase's generated files,
-the eksctl ClusterConfig and the kubeconfig, still change when a second environment converges in the same
-sandbox: left to the platform issue.)
+It runs the bootstrap phase, where the account-wide resource lives; the later phases create nothing
+account-wide, and converging and tearing them down for two environments would double the test's time.
 """
 
 from __future__ import annotations
