@@ -198,7 +198,8 @@ def test_a_phase_playbook_runs_from_the_installed_copy(
         aws_secret_access_key="x",
     )
     names = {repository["repositoryName"] for repository in ecr.describe_repositories()["repositories"]}
-    assert {"ecommerce-demo/backend", "ecommerce-demo/frontend"} <= names
+    # Environment-level names carry the environment (project_name_prefix: ecommerce-demo-artifact).
+    assert {"ecommerce-demo-artifact/backend", "ecommerce-demo-artifact/frontend"} <= names
 
     teardown = run(playbook, "-i", inventory, f"{COLLECTION}.teardown.bootstrap", env=user_env, cwd=home)
     assert teardown.returncode == 0, teardown.stdout[-4000:] + teardown.stderr[-2000:]
