@@ -9,6 +9,7 @@ import sys
 from collections.abc import Iterator
 from pathlib import Path
 
+import boto3
 import pytest
 
 from tests.support.net import free_port, wait_for_port
@@ -56,3 +57,19 @@ def aws_endpoint(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
         process.terminate()
         process.wait(timeout=30)
         log.close()
+
+
+@pytest.fixture
+def client(aws_endpoint: str):
+    """client("s3") -> a boto3 client of the session's patched moto server."""
+
+    def make(service: str):
+        return boto3.client(
+            service,
+            endpoint_url=aws_endpoint,
+            region_name="us-east-1",
+            aws_access_key_id="sandbox",
+            aws_secret_access_key="sandbox",
+        )
+
+    return make

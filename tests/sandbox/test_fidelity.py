@@ -4,26 +4,11 @@ from __future__ import annotations
 
 import json
 
-import boto3
 import pytest
 
 from sandbox.aws import fidelity
 
 TAGS = [{"Key": "Project", "Value": "fidelity-test"}]
-
-
-@pytest.fixture
-def client(aws_endpoint: str):
-    def make(service: str):
-        return boto3.client(
-            service,
-            endpoint_url=aws_endpoint,
-            region_name="us-east-1",
-            aws_access_key_id="sandbox",
-            aws_secret_access_key="sandbox",
-        )
-
-    return make
 
 
 def test_every_patch_is_registered_once() -> None:

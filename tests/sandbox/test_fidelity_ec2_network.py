@@ -12,7 +12,6 @@ import sys
 import uuid
 from pathlib import Path
 
-import boto3
 import pytest
 
 COLLECTIONS = Path(__file__).resolve().parents[2] / ".cache" / "collections"
@@ -53,20 +52,6 @@ class SweepModule:
 def tags() -> dict[str, str]:
     """Tags of this test's resources only (the moto server is shared by the session)."""
     return {"Project": "sweep-network", "Environment": uuid.uuid4().hex[:12]}
-
-
-@pytest.fixture
-def client(aws_endpoint: str):
-    def make(service: str):
-        return boto3.client(
-            service,
-            endpoint_url=aws_endpoint,
-            region_name="us-east-1",
-            aws_access_key_id="sandbox",
-            aws_secret_access_key="sandbox",
-        )
-
-    return make
 
 
 @pytest.fixture

@@ -4,24 +4,9 @@ snapshots, log groups, alarms)."""
 
 from __future__ import annotations
 
-import boto3
 import pytest
 
 TAGS = [{"Key": "Project", "Value": "fidelity-services"}]
-
-
-@pytest.fixture
-def client(aws_endpoint: str):
-    def make(service: str):
-        return boto3.client(
-            service,
-            endpoint_url=aws_endpoint,
-            region_name="us-east-1",
-            aws_access_key_id="sandbox",
-            aws_secret_access_key="sandbox",
-        )
-
-    return make
 
 
 def tagged_arns(client, resource_type: str) -> list[str]:
