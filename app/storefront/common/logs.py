@@ -23,6 +23,7 @@ import logging
 import logging.handlers
 import queue
 import sys
+import time
 from datetime import UTC, datetime
 from typing import Any
 
@@ -85,12 +86,11 @@ class _ContextQueueHandler(logging.handlers.QueueHandler):
 
 _listener: logging.handlers.QueueListener | None = None
 _records: queue.SimpleQueue[logging.LogRecord] | None = None
-_service = ""
 
 
 def configure_logging(service: str, level: str = "INFO") -> None:
     """Send every logger's records to stderr as JSON (the container runtime collects stderr)."""
-    global _listener, _records, _service  # one listener per process, replaced if configured again
+    global _listener, _records, _quoted_service  # one listener per process, replaced if configured again
     if _listener is not None:
         _flush_access_lines()
         _listener.stop()
@@ -99,13 +99,34 @@ def configure_logging(service: str, level: str = "INFO") -> None:
     records: queue.SimpleQueue[logging.LogRecord] = queue.SimpleQueue()
     _listener = logging.handlers.QueueListener(records, writer)
     _listener.start()
-    _records, _service = records, service
+    _records = records
+    _quoted_service = _quote(service)
     root = logging.getLogger()
     root.handlers[:] = [_ContextQueueHandler(records)]
     root.setLevel(level)
 
 
 _access_lines: list[str] = []
+_quote = json.encoder.encode_basestring_ascii  # a str as a JSON string literal, in C
+_quoted_service = _quote("")
+_second_stamp = (-1, "")
+
+
+def _quote_or_null(value: str | None) -> str:
+    return "null" if value is None else _quote(value)
+
+
+def _timestamp() -> str:
+    """Now, as JsonFormatter writes it (ISO 8601, UTC, milliseconds); the date and time are formatted once
+    per second."""
+    global _second_stamp
+    now = time.time()
+    second = int(now)
+    if second != _second_stamp[0]:
+        _second_stamp = (second, datetime.fromtimestamp(second, UTC).strftime("%Y-%m-%dT%H:%M:%S"))
+    return f"{_second_stamp[1]}.{int((now - second) * 1000):03d}+00:00"
+
+
 _access_flush: asyncio.TimerHandle | None = None
 
 
@@ -137,30 +158,35 @@ def _flush_logs() -> None:
 
 
 class JsonAccessLogger(AbstractAccessLogger):
-    """aiohttp access log as structured fields instead of an Apache-style line, batched (see above)."""
+    """aiohttp access log as structured fields instead of an Apache-style line, batched (see above).
+
+    The line is written as text, not built as a dict and serialised: only the values that come from the
+    request are JSON-quoted (by the json module's C quoting), and the timestamp's date and time are
+    formatted once per second. `tests/app/backend/test_common.py` holds it to the JsonFormatter's fields."""
 
     def log(self, request: web.BaseRequest, response: web.StreamResponse, time: float) -> None:
         global _access_flush
         method, path, status = request.method, request.path, response.status
-        fields = {
-            "request_id": response.headers.get("X-Request-ID"),
-            "method": method,
-            "path": path,
-            "status": status,
-            "duration_ms": round(time * 1000, 3),
-            "remote": request.remote,
-        }
+        request_id = response.headers.get("X-Request-ID")
         if _records is None:  # logging not configured by configure_logging: the plain logging path
+            fields = {
+                "request_id": request_id,
+                "method": method,
+                "path": path,
+                "status": status,
+                "duration_ms": round(time * 1000, 3),
+                "remote": request.remote,
+            }
             self.logger.info("%s %s %s", method, path, status, extra=fields)
             return
-        line = {
-            "time": datetime.now(UTC).isoformat(timespec="milliseconds"),
-            "level": "INFO",
-            "service": _service,
-            "logger": self.logger.name,
-            "message": f"{method} {path} {status}",
-        }
-        _access_lines.append(json.dumps(line | fields, default=str))
+        quoted_method, quoted_path = _quote(method), _quote(path)
+        _access_lines.append(
+            f'{{"time":"{_timestamp()}","level":"INFO","service":{_quoted_service},'
+            f'"logger":{_quote(self.logger.name)},"message":{_quote(f"{method} {path} {status}")},'
+            f'"request_id":{_quote_or_null(request_id)},"method":{quoted_method},"path":{quoted_path},'
+            f'"status":{status:d},"duration_ms":{round(time * 1000, 3)!r},'
+            f'"remote":{_quote_or_null(request.remote)}}}'
+        )
         if len(_access_lines) >= ACCESS_LOG_MAX_BATCH:
             _flush_access_lines()
         elif _access_flush is None:

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import json
 import logging
+import re
+from datetime import UTC, datetime, timedelta
 
 import pytest
 from aiohttp import web
@@ -122,3 +124,12 @@ async def test_access_lines_are_json_batched_and_flushed_at_exit(capsys: pytest.
         for line in lines
     )
     assert lines[0]["duration_ms"] == 1.2
+    assert set(lines[0]) == {
+        "time", "level", "service", "logger", "message", "request_id", "method", "path", "status",
+        "duration_ms", "remote",
+    }  # fmt: skip
+    assert lines[0]["message"] == 'GET /api/v1/products/"quoted" 200'
+    stamp = datetime.fromisoformat(lines[0]["time"])  # as JsonFormatter writes it: UTC, milliseconds
+    assert stamp.utcoffset() == timedelta(0)
+    assert abs(datetime.now(UTC) - stamp) < timedelta(minutes=5)
+    assert re.fullmatch(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}\+00:00", lines[0]["time"])
