@@ -61,7 +61,7 @@ RATIO_TARGETS = [
 # For scale, not targets: what the application adds to aiohttp serving the very same bytes, and what the
 # in-process copy saves over a Redis round trip.
 RATIOS_FOR_SCALE = [
-    ("products HIT / bare aiohttp returning the same bytes", "hit", "same body"),
+    ("products HIT / bare aiohttp, the same bytes", "hit", "same body"),
     ("products HIT / HIT from Redis every time", "hit", "hit redis"),
     ("products HIT / HIT with ACCESS_LOG=false", "hit", "hit unlogged"),
 ]
