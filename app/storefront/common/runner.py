@@ -28,7 +28,6 @@ from __future__ import annotations
 import asyncio
 import gc
 import logging
-import secrets
 import signal
 
 import uvloop
@@ -37,7 +36,7 @@ from aiohttp.http_exceptions import BadHttpMethod, HttpProcessingError, LineTooL
 
 from storefront.common.logs import JsonAccessLogger
 from storefront.common.metrics import count_unparsed_request
-from storefront.common.middlewares import REQUEST_ID_HEADER, error_response
+from storefront.common.middlewares import REQUEST_ID_HEADER, error_response, new_request_id
 
 SHUTDOWN_TIMEOUT_SECONDS = 20.0
 # How long an idle keep-alive connection is kept open (web.run_app's default; the ALB's idle timeout is 60 s).
@@ -66,7 +65,7 @@ class JsonErrorRequestHandler(web.RequestHandler):
             # A handler's failure escaped the middlewares (it never should): aiohttp's answer and log.
             return super().handle_error(request, status, exc, message)
         # The headers were never parsed, so a caller's X-Request-ID cannot be honoured: a new id it is.
-        request_id = secrets.token_hex(16)
+        request_id = new_request_id()
         if isinstance(exc, LineTooLong):
             limit = exc.args[1] if len(exc.args) > 1 else "the"
             text = f"The request line or a header field is longer than {limit} bytes."
