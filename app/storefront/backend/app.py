@@ -28,6 +28,7 @@ async def cache_ctx(app: web.Application) -> AsyncIterator[None]:
         key_prefix=config.cache_key_prefix,
         timeout_seconds=config.redis_timeout_seconds,
         retry_after_seconds=config.redis_retry_after_seconds,
+        local_ttl_seconds=config.cache_local_ttl_seconds,
     )
     yield
     await app[CACHE].close()

@@ -16,6 +16,13 @@ stale in this process, which reads them from PostgreSQL (and does not store them
 succeeds, and the invalidation is retried every `retry_after_seconds` in the background. Other processes
 see the old entries only until Redis answers again plus one retry interval, seconds rather than the TTL.
 
+Each process also keeps the bodies it last read from or wrote to Redis for `local_ttl_seconds` (1 s by
+default, CACHE_LOCAL_TTL_SECONDS; 0 turns it off), at most `LOCAL_MAX_ENTRIES` of them: a hot entry then
+costs no Redis round trip at all, which on a cache hit was the largest part of the request's CPU time. An
+invalidation empties this process's copies at once, whether or not Redis acknowledged it; other processes
+keep theirs for at most `local_ttl_seconds` more. Only bodies that Redis holds are kept, so while Redis is
+unreachable nothing new is kept, and a kept copy is never older than the Redis entry plus that second.
+
 Known limits, bounded by the TTL: a process that dies while an invalidation is still pending takes it
 along; a reader that loaded PostgreSQL just before an order committed may store the old stock just after
 the order's invalidation.
@@ -47,6 +54,8 @@ CACHE_AVAILABLE = Gauge("storefront_cache_available", "1 while Redis answers, 0 
 log = logging.getLogger(__name__)
 # Pending invalidations are retried no faster than this, even with REDIS_RETRY_AFTER_SECONDS=0.
 MIN_RETRY_INTERVAL_SECONDS = 0.1
+# Bodies kept in process at most (the listings people browse are few; odd queries evict the oldest first).
+LOCAL_MAX_ENTRIES = 1024
 
 T = TypeVar("T")
 
@@ -76,8 +85,14 @@ class Cache:
         key_prefix: str,
         timeout_seconds: float = 0.25,
         retry_after_seconds: float = 1.0,
+        local_ttl_seconds: float = 0.0,
     ) -> None:
         self.client = client
+        self.local_ttl_seconds = local_ttl_seconds
+        # key -> (monotonic expiry, body): copies of Redis entries, oldest first.
+        self._local: dict[str, tuple[float, bytes]] = {}
+        # Counts invalidations: a body read before one is not kept after it.
+        self._local_epoch = 0
         self.timeout_seconds = timeout_seconds
         self.retry_after_seconds = retry_after_seconds
         self.ttl_seconds = ttl_seconds
@@ -122,14 +137,23 @@ class Cache:
         if self.client is None or key in self._stale_keys or (listing and self._stale_listings):
             # Cache off, or an invalidation of this entry is still pending: only PostgreSQL is current.
             return await load(), False
+        kept = self._local.get(key)
+        if kept is not None:
+            if kept[0] > time.monotonic():
+                _HITS.inc()
+                return kept[1], True
+            del self._local[key]
+        epoch = self._local_epoch
         body = await self.get(key)
         if body is not None:
+            self._keep(key, body, epoch)
             return body, True
 
         async def load_and_store() -> bytes:
             CACHE_LOADS.inc()
             fresh = await load()
-            await self.put(key, fresh, listing=listing)
+            if await self.put(key, fresh, listing=listing):
+                self._keep(key, fresh, epoch)
             return fresh
 
         return await self._single_flight(self._pending_loads, key, load_and_store), False
@@ -152,8 +176,20 @@ class Cache:
             future.add_done_callback(forget)
         return await asyncio.shield(future)
 
-    async def put(self, key: str, body: bytes, *, listing: bool = False) -> None:
-        async def store(client: Redis) -> None:
+    def _keep(self, key: str, body: bytes, epoch: int) -> None:
+        """Keep a copy of what Redis holds under `key` in this process, for `local_ttl_seconds`, unless an
+        invalidation happened since it was read (`epoch`)."""
+        if self.local_ttl_seconds <= 0 or epoch != self._local_epoch:
+            return
+        self._local.pop(key, None)  # re-inserted last: the dict's order is the eviction order
+        if len(self._local) >= LOCAL_MAX_ENTRIES:
+            del self._local[next(iter(self._local))]
+        self._local[key] = (time.monotonic() + self.local_ttl_seconds, body)
+
+    async def put(self, key: str, body: bytes, *, listing: bool = False) -> bool:
+        """Store `body` under `key` for the TTL; True if Redis acknowledged it."""
+
+        async def store(client: Redis) -> bool:
             async with client.pipeline(transaction=False) as pipe:
                 pipe.set(key, body, ex=self.ttl_seconds)
                 if listing:
@@ -161,13 +197,18 @@ class Cache:
                     # The index outlives its members by one TTL, never forever.
                     pipe.expire(self._listing_index, 2 * self.ttl_seconds)
                 await pipe.execute()
+            return True
 
-        await self._call("set", store)
+        return bool(await self._call("set", store))
 
     async def invalidate_products(self, product_ids: Iterable[int]) -> None:
         """Drop the entries of these products and every listing (any listing may show them). If Redis does
         not acknowledge it, the entries stay stale for this process and the drop is retried."""
         product_keys = {self.product_key(product_id) for product_id in product_ids}
+        # This process's copies go first, and all of them: any listing may show these products. Orders are
+        # rare next to reads, so refilling them costs little.
+        self._local.clear()
+        self._local_epoch += 1
         if self.client is None or await self._drop(product_keys):
             return
         self._stale_keys |= product_keys

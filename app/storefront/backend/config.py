@@ -47,6 +47,9 @@ class BackendConfig(ServiceSettings):
     cache_ttl_seconds: Annotated[int, Field(ge=1)] = 300
     # Namespaces the keys so that several deployments (or test sessions) can share one Redis.
     cache_key_prefix: str = "storefront:"
+    # Hot entries are also kept in each process this long (0: off): a hit then needs no Redis round trip,
+    # and other processes see an order's new stock up to this much later (storefront/backend/cache.py).
+    cache_local_ttl_seconds: Annotated[float, Field(ge=0)] = 1.0
     max_body_bytes: Annotated[int, Field(ge=1024)] = 64 * 1024
     # Set behind HTTPS (CloudFront/ALB); left off so the cart works over plain http on a laptop.
     cart_cookie_secure: bool = False

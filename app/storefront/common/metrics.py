@@ -56,6 +56,12 @@ def observe_request(request: web.Request, status: int, seconds: float) -> None:
     _request_timer(method, route).observe(seconds)
 
 
+def count_unparsed_request(status: int) -> None:
+    """Count a request aiohttp refused before routing (not valid HTTP, a line too long): no method or route
+    could be read, so it is counted as method OTHER on the unmatched route."""
+    _request_counter("OTHER", UNMATCHED_ROUTE, status).inc()
+
+
 def metrics_handler(registry: CollectorRegistry = REGISTRY):
     """A handler exposing `registry` in the Prometheus text format; mount it at GET /metrics."""
 

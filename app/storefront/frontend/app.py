@@ -12,6 +12,7 @@ from .backend_client import backend_session_context
 from .config import FrontendConfig
 from .keys import CONFIG_KEY, STATIC_KEY
 from .middlewares import page_error_middleware, set_html_headers
+from .page_cache import PAGE_CACHE_KEY, PageCache
 from .routes import setup_routes
 from .static_assets import StaticManifest
 from .templating import template_filters, template_globals
@@ -21,6 +22,7 @@ def create_app(config: FrontendConfig) -> web.Application:
     app = web.Application(middlewares=[service_middleware, page_error_middleware])
     app[CONFIG_KEY] = config
     app[STATIC_KEY] = StaticManifest.build(config.static_dir)
+    app[PAGE_CACHE_KEY] = PageCache(config.page_cache_seconds)
     environment = aiohttp_jinja2.setup(
         app,
         loader=jinja2.FileSystemLoader(config.templates_dir),
@@ -28,6 +30,8 @@ def create_app(config: FrontendConfig) -> web.Application:
         undefined=jinja2.StrictUndefined,
         trim_blocks=True,
         lstrip_blocks=True,
+        # Templates are part of the package and change only with a deploy: no stat() of each per render.
+        auto_reload=False,
     )
     environment.globals.update(template_globals(app[STATIC_KEY]))
     environment.filters.update(template_filters())

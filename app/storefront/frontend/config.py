@@ -31,6 +31,8 @@ class FrontendConfig(ServiceSettings):
     backend_connect_timeout: Annotated[float, Field(gt=0)] = 2.0
     backend_read_timeout: Annotated[float, Field(gt=0)] = 15.0
     backend_max_connections: Annotated[int, Field(ge=1)] = 100
+    # Catalog pages for visitors without a cart are rendered at most once this often (0: every time).
+    page_cache_seconds: Annotated[float, Field(ge=0)] = 1.0
     # Part of the package, not configuration.
     static_dir: ClassVar[Path] = PACKAGE_DIR / "static"
     templates_dir: ClassVar[Path] = PACKAGE_DIR / "templates"

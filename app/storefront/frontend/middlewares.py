@@ -29,8 +29,16 @@ ERROR_TITLES = {
     400: "That request did not make sense",
     404: "Page not found",
     405: "Method not allowed",
+    413: "That form was too large",
     502: "The shop is unavailable",
     504: "The shop is taking too long",
+}
+
+# What a shopper is told where aiohttp's reason phrase would not help them.
+PAGE_ERROR_MESSAGES = {
+    404: "There is nothing at this address.",
+    405: "There is nothing at this address.",
+    413: "The form sent more data than the shop accepts.",
 }
 
 
@@ -71,7 +79,7 @@ async def page_error_middleware(request: web.Request, handler: Handler) -> web.S
     except web.HTTPException as error:
         if error.status < 400:
             raise
-        message = error.reason if error.status == 400 else "There is nothing at this address."
+        message = PAGE_ERROR_MESSAGES.get(error.status, error.reason)
         return error_page(request, error.status, message)
 
 

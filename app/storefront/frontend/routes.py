@@ -8,14 +8,16 @@ from storefront.common.metrics import metrics_handler
 
 from . import views
 from .keys import STATIC_KEY
+from .page_cache import shared_with_visitors_without_cart as shared
 from .proxy import proxy_api
 
 
 def setup_routes(app: web.Application) -> None:
     router = app.router
-    router.add_get("/", views.home, name="home")
-    router.add_get("/products", views.product_list, name="products")
-    router.add_get("/products/{product_id}", views.product_detail, name="product")
+    # Catalog pages: the same HTML for every visitor without a cart (storefront/frontend/page_cache.py).
+    router.add_get("/", shared(views.home), name="home")
+    router.add_get("/products", shared(views.product_list), name="products")
+    router.add_get("/products/{product_id}", shared(views.product_detail), name="product")
     router.add_get("/cart", views.cart_page, name="cart")
     router.add_post("/cart/items", views.cart_add, name="cart_add")
     router.add_post("/cart/items/{product_id}", views.cart_update, name="cart_update")

@@ -86,6 +86,7 @@ async def test_redis_going_away_and_coming_back(
         backend_config,
         redis_url=through_proxy(backend_config.redis_url, redis_proxy),
         redis_retry_after_seconds=0.0,
+        cache_local_ttl_seconds=0,  # Redis itself answers every lookup (the process's copies: below)
     )
     api = await aiohttp_client(create_app(config))
     before, during, after = [await make_product() for _ in range(3)]
@@ -106,6 +107,65 @@ async def test_redis_going_away_and_coming_back(
     assert [(await cache_state(api, f"{API}/products/{after}"))[0] for _ in range(2)] == ["MISS", "HIT"]
     ready = await api.get("/readyz")
     assert await ready.json() == {"postgres": "ok", "redis": "ok"}
+
+
+async def test_hot_entries_are_served_by_the_process_until_an_order(
+    aiohttp_client, backend_config: BackendConfig, redis_proxy: TcpProxy, make_product: MakeProduct
+) -> None:
+    config = replace(
+        backend_config,
+        redis_url=through_proxy(backend_config.redis_url, redis_proxy),
+        cache_local_ttl_seconds=300.0,  # no copy expires during the test
+    )
+    api = await aiohttp_client(create_app(config))
+    product_id = await make_product(stock=5, name="Near Cache Espresso")
+    detail, listing = f"{API}/products/{product_id}", f"{API}/products"
+    assert [(await cache_state(api, detail))[0] for _ in range(2)] == ["MISS", "HIT"]
+    await cache_state(api, listing, q="Near Cache Espresso")
+
+    redis_proxy.freeze()  # a copy kept in the process answers without asking Redis
+    errors_before = cache_errors()
+    state, product = await cache_state(api, detail)
+    assert (state, product["stock"]) == ("HIT", 5)
+    assert (await cache_state(api, listing, q="Near Cache Espresso"))[0] == "HIT"
+    assert cache_errors() == errors_before
+
+    # An order in this process drops its copies at once, although Redis does not answer.
+    cart_id = await new_cart(api)
+    await add_to_cart(api, cart_id, product_id, 2)
+    ordered = await api.post(
+        f"{API}/checkout", json=CHECKOUT_BODY, headers={"X-Cart-Id": cart_id, "Idempotency-Key": "near"}
+    )
+    assert ordered.status == 201
+    state, product = await cache_state(api, detail)
+    assert (state, product["stock"]) == ("MISS", 3)
+    state, page = await cache_state(api, listing, q="Near Cache Espresso")
+    assert (state, page["items"][0]["stock"]) == ("MISS", 3)
+    redis_proxy.thaw()
+
+
+async def test_other_processes_see_an_order_within_the_local_ttl(
+    aiohttp_client, backend_config: BackendConfig, make_product: MakeProduct
+) -> None:
+    local_ttl = 0.5
+    config = replace(backend_config, cache_local_ttl_seconds=local_ttl)
+    ordering, other = [await aiohttp_client(create_app(config)) for _ in range(2)]  # one Redis, two pods
+    product_id = await make_product(stock=9)
+    detail = f"{API}/products/{product_id}"
+    assert [(await cache_state(other, detail))[0] for _ in range(2)] == ["MISS", "HIT"]
+
+    cart_id = await new_cart(ordering)
+    await add_to_cart(ordering, cart_id, product_id, 1)
+    ordered = await ordering.post(
+        f"{API}/checkout", json=CHECKOUT_BODY, headers={"X-Cart-Id": cart_id, "Idempotency-Key": "ttl"}
+    )
+    assert ordered.status == 201
+    assert (await cache_state(ordering, detail))[1]["stock"] == 8
+    # The other process may still show its copy, but not once the local TTL has passed since it read it.
+    await asyncio.sleep(local_ttl)
+    state, product = await cache_state(other, detail)
+    assert product["stock"] == 8
+    assert state == "HIT"  # refilled from Redis by the ordering process's read above
 
 
 async def test_postgres_is_not_asked_on_a_hit(

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import json
 import logging
+import re
+from datetime import UTC, datetime, timedelta
 
 import pytest
 from aiohttp import web
@@ -110,11 +112,13 @@ async def test_access_lines_are_json_batched_and_flushed_at_exit(capsys: pytest.
         for path in ('/api/v1/products/"quoted"', "/caf\u00e9", "/three"):
             response = web.Response(status=200, headers={"X-Request-ID": "req-7"})
             access.log(make_mocked_request("GET", path), response, 0.0012)
-        assert len(logs._access_lines) == 3  # batched, not yet handed to the writer
+        logging.getLogger("storefront.test").warning("after the requests")
     finally:
         logs._flush_logs()  # what atexit does: nothing pending is lost
         root.handlers[:], root.level = handlers, level
     lines = [json.loads(line) for line in capsys.readouterr().err.splitlines()]
+    # Access lines gathered before a record are written before it.
+    assert lines.pop()["message"] == "after the requests"
     assert [line["path"] for line in lines] == ['/api/v1/products/"quoted"', "/caf\u00e9", "/three"]
     assert all(
         (line["level"], line["service"], line["logger"], line["request_id"], line["status"])
@@ -122,3 +126,12 @@ async def test_access_lines_are_json_batched_and_flushed_at_exit(capsys: pytest.
         for line in lines
     )
     assert lines[0]["duration_ms"] == 1.2
+    assert set(lines[0]) == {
+        "time", "level", "service", "logger", "message", "request_id", "method", "path", "status",
+        "duration_ms", "remote",
+    }  # fmt: skip
+    assert lines[0]["message"] == 'GET /api/v1/products/"quoted" 200'
+    stamp = datetime.fromisoformat(lines[0]["time"])  # as JsonFormatter writes it: UTC, milliseconds
+    assert stamp.utcoffset() == timedelta(0)
+    assert abs(datetime.now(UTC) - stamp) < timedelta(minutes=5)
+    assert re.fullmatch(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}\+00:00", lines[0]["time"])

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 import re
 
 from aiohttp.test_utils import TestClient
@@ -226,3 +227,18 @@ async def test_page_calls_carry_the_request_id_and_cart_id(
     assert {request.headers["X-Request-ID"] for request in fake_backend.requests} == {"trace-42"}
     cart_request = next(request for request in fake_backend.requests if request.path == "/api/v1/cart")
     assert cart_request.headers["X-Cart-Id"] == cart_cookie(client)
+
+
+async def test_an_oversized_form_is_an_html_413_that_says_so(
+    client: TestClient, fake_backend: FakeBackend
+) -> None:
+    form = io.BytesIO(b"product_id=3&padding=" + b"x" * (2 * 1024 * 1024))  # over aiohttp's 1 MiB
+    response = await client.post(
+        "/cart/items", data=form, headers={"Content-Type": "application/x-www-form-urlencoded"}
+    )
+    assert response.status == 413
+    assert response.content_type == "text/html"
+    html = await response.text()
+    assert "The form sent more data than the shop accepts." in html
+    assert response.headers["X-Request-ID"]
+    assert fake_backend.carts == {}
