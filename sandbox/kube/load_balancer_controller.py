@@ -27,7 +27,8 @@ Every member gets the finalizer `ingress.k8s.aws/resources` and the ALB's DNSNam
 hostname. An Ingress being deleted leaves the model; once its target groups (or, for the last member, the
 listeners, the ALB, the target groups and the security group) are gone, its finalizer is removed.
 No targets are registered (nothing runs) and the shared backend security group and node security group
-rules are not made.
+rules are not made. A group is deployed again when one of its Ingresses changes; a change made behind
+its back in AWS is seen at the next such change or restart, not on a timer (upstream resyncs every 10 h).
 """
 
 from __future__ import annotations
@@ -148,6 +149,9 @@ class LoadBalancerController(ControllerBase):
         super().__init__(cluster)
         self.endpoint = endpoint
         self.queue = queue
+        # The model each group was last deployed with and the ALB's DNSName: the controller's own writes
+        # (finalizers, status) come back as events and must not cost another round of AWS calls.
+        self._deployed: dict[str, tuple[StackModel, str]] = {}
 
     # --- wiring
     def routes(self) -> dict:
@@ -259,11 +263,16 @@ class LoadBalancerController(ControllerBase):
                 self._write(updated)
         try:
             model = self.build(group_id, live, installed) if live else None
+            if model is not None and not leaving and self._up_to_date(group_id, model, live):
+                return
+            self._deployed.pop(group_id, None)
             hostname = await run_in_thread(self.deploy, installed, group_id, model)
         except ModelError as error:
             log.warning("ingress group %s: %s", group_id, error)
             self.queue.enqueue_later(key, RETRY_SECONDS)
             return
+        if model is not None and hostname:
+            self._deployed[group_id] = (model, hostname)
         for ingress in live:
             current = self.cluster.store.get(
                 INGRESSES, ingress["metadata"]["namespace"], ingress["metadata"]["name"]
@@ -284,6 +293,17 @@ class LoadBalancerController(ControllerBase):
                     f for f in current["metadata"]["finalizers"] if f != FINALIZER
                 ]
                 self._write(updated)
+
+    def _up_to_date(self, group_id: str, model: StackModel, live: list[dict]) -> bool:
+        deployed = self._deployed.get(group_id)
+        if deployed is None or deployed[0] != model:
+            return False
+        wanted = {"ingress": [{"hostname": deployed[1]}]}
+        return all(
+            (ingress.get("status") or {}).get("loadBalancer") == wanted
+            and FINALIZER in (ingress["metadata"].get("finalizers") or [])
+            for ingress in live
+        )
 
     def _write(self, ingress: dict) -> None:
         try:
