@@ -238,6 +238,16 @@ def test_external_secret_synced_through_template(sandbox: Sandbox, namespace: st
     sandbox.wait("delete", "secret/storefront-env", "-n", namespace)
 
 
+def test_v1beta1_external_secret_is_synced_too(sandbox: Sandbox, namespace: str, rds_secret: str) -> None:
+    manifest = external_secret(rds_secret, template="{{ .username }}").replace(
+        "external-secrets.io/v1\n", "external-secrets.io/v1beta1\n"
+    )
+    assert "external-secrets.io/v1beta1" in manifest
+    sandbox.kubectl("apply", "-n", namespace, "-f", "-", stdin=manifest)
+    sandbox.wait("condition=Ready", "externalsecret.v1beta1.external-secrets.io/storefront", "-n", namespace)
+    assert secret_data(sandbox, namespace) == {"DATABASE_URL": "shop"}
+
+
 def test_refresh_interval_picks_up_a_rotated_value(sandbox: Sandbox, namespace: str, rds_secret: str) -> None:
     sandbox.kubectl(
         "apply",
