@@ -59,6 +59,9 @@ def kube_server() -> Server:
             "--state-dir",
             str(state),
             "--tls",
+            # The add-on controllers the emulator plays (External Secrets, AWS Load Balancer Controller)
+            # act on the sandbox's AWS.
+            *("--aws-endpoint", SETTINGS.aws_endpoint, "--aws-region", SETTINGS.region),
         ],
         port=SETTINGS.kube_port,
         state_dir=state,

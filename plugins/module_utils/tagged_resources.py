@@ -88,6 +88,29 @@ NAME_SOURCES = {
         "name": "CacheSubnetGroupName",
         "arn": "ARN",
     },
+    # What the AWS Load Balancer Controller makes for the cluster's Ingresses (tagged elbv2.k8s.aws/cluster,
+    # found through the module's also_tagged), and security groups in general.
+    "elasticloadbalancing:loadbalancer": {
+        "client": "elbv2",
+        "paginator": "describe_load_balancers",
+        "items": "LoadBalancers",
+        "name": "LoadBalancerName",
+        "arn": "LoadBalancerArn",
+    },
+    "elasticloadbalancing:targetgroup": {
+        "client": "elbv2",
+        "paginator": "describe_target_groups",
+        "items": "TargetGroups",
+        "name": "TargetGroupName",
+        "arn": "TargetGroupArn",
+    },
+    "ec2:security-group": {
+        "client": "ec2",
+        "paginator": "describe_security_groups",
+        "items": "SecurityGroups",
+        "name": "GroupName",
+        "arn": "SecurityGroupArn",
+    },
     "eks:cluster": {
         "client": "eks",
         "paginator": "list_clusters",

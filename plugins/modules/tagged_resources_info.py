@@ -51,11 +51,14 @@ options:
         required: true
         choices:
           - dynamodb:table
+          - ec2:security-group
           - ecr:repository
           - eks:cluster
           - elasticache:cluster
           - elasticache:replicationgroup
           - elasticache:subnetgroup
+          - elasticloadbalancing:loadbalancer
+          - elasticloadbalancing:targetgroup
           - iam:policy
           - iam:role
           - logs:log-group
@@ -69,6 +72,29 @@ options:
         description:
           - Names that start with this.
         type: str
+  also_tagged:
+    description:
+      - Further tag sets, for resources that act for the project but do not carry its O(tags), such as the
+        load balancers, target groups and security groups the AWS Load Balancer Controller makes for the
+        cluster's Ingresses (tagged C(elbv2.k8s.aws/cluster=<cluster name>)). A resource that carries all
+        of one set's O(also_tagged[].tags) is returned as found by tag, with its own tags.
+      - One Resource Groups Tagging API search per set, outside IAM.
+    type: list
+    elements: dict
+    default: []
+    suboptions:
+      tags:
+        description:
+          - Tags a resource must all carry.
+        type: dict
+        required: true
+      resource_types:
+        description:
+          - Only resources of these types, as in O(resource_type_filters) (which also applies). Empty
+            means every type.
+        type: list
+        elements: str
+        default: []
   include_iam:
     description:
       - Also look through IAM roles, customer managed policies and OpenID Connect providers.
@@ -98,7 +124,9 @@ notes:
     listing permission of each type searched by name or confirmed: C(ecr:DescribeRepositories),
     C(s3:ListAllMyBuckets), C(dynamodb:ListTables), C(secretsmanager:ListSecrets),
     C(logs:DescribeLogGroups), C(eks:ListClusters), C(elasticache:DescribeCacheClusters),
-    C(elasticache:DescribeReplicationGroups), C(elasticache:DescribeCacheSubnetGroups);
+    C(elasticache:DescribeReplicationGroups), C(elasticache:DescribeCacheSubnetGroups),
+    C(elasticloadbalancing:DescribeLoadBalancers), C(elasticloadbalancing:DescribeTargetGroups),
+    C(ec2:DescribeSecurityGroups);
     C(sts:GetCallerIdentity) without O(account_id)."
 attributes:
   check_mode:
@@ -142,6 +170,19 @@ EXAMPLES = r"""
     resource_type_filters:
       - ecr:repository
       - iam:role
+
+- name: Also what the AWS Load Balancer Controller made for the cluster (it tags with the cluster, not us)
+  ecommerce_demo.platform.tagged_resources_info:
+    tags:
+      Project: ecommerce-demo
+      Environment: demo
+    also_tagged:
+      - tags:
+          elbv2.k8s.aws/cluster: ecommerce-demo-demo
+        resource_types:
+          - elasticloadbalancing:loadbalancer
+          - elasticloadbalancing:targetgroup
+          - ec2:security-group
 """
 
 RETURN = r"""
@@ -294,12 +335,23 @@ class Sweep:
             return None
         return outside_iam
 
-    @ErrorHandler.common_error_handler("list the resources tagged with the project's tags")
     def by_tag(self):
         filters = self.tagging_api_filters()
         if filters is None:
             return
-        params = {"TagFilters": tag_filters(self.tags)}
+        self.tagged(self.tags, filters)
+        for extra in self.module.params["also_tagged"]:
+            wanted = extra["resource_types"]
+            if filters and wanted:
+                wanted = [t for t in wanted if type_selected(t, filters)]
+                if not wanted:
+                    continue
+            self.tagged(extra["tags"], wanted or filters)
+
+    @ErrorHandler.common_error_handler("list the resources tagged with the project's tags")
+    def tagged(self, tags, filters):
+        """Record every resource outside IAM that carries all of ``tags`` (of the ``filters`` types)."""
+        params = {"TagFilters": tag_filters(tags)}
         if filters:
             params["ResourceTypeFilters"] = filters
         result = paginated_query_with_retries(
@@ -308,7 +360,7 @@ class Sweep:
         for mapping in result["ResourceTagMappingList"]:
             arn = mapping["ResourceARN"]
             resource_tags = boto3_tag_list_to_ansible_dict(mapping.get("Tags", []))
-            if service_of(arn) == "iam" or not tags_match(resource_tags, self.tags):
+            if service_of(arn) == "iam" or not tags_match(resource_tags, tags):
                 continue  # IAM is read from IAM itself, below
             resource_type = resource_type_of(arn)
             if resource_type not in NAME_SOURCES:
@@ -448,12 +500,21 @@ def main():
                 name_prefix=dict(type="str"),
             ),
         ),
+        also_tagged=dict(
+            type="list",
+            elements="dict",
+            default=[],
+            options=dict(
+                tags=dict(type="dict", required=True),
+                resource_types=dict(type="list", elements="str", default=[]),
+            ),
+        ),
         include_iam=dict(type="bool", default=True),
         resource_type_filters=dict(type="list", elements="str", default=[]),
         account_id=dict(type="str", default=""),
     )
     module = AnsibleAWSModule(argument_spec=argument_spec, supports_check_mode=True)
-    if not module.params["tags"]:
+    if not module.params["tags"] or not all(extra["tags"] for extra in module.params["also_tagged"]):
         module.fail_json(msg="tags must name at least one tag: an empty filter would match every resource")
     problems = validate_names(module.params["names"])
     if problems:

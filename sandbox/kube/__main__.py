@@ -16,6 +16,7 @@ from aiohttp import web
 
 from sandbox.kube import kubeconfig
 from sandbox.kube.api import Cluster
+from sandbox.kube.aws_controllers import AwsEndpoint
 from sandbox.kube.controllers import Controllers
 from sandbox.kube.resources import TypeRegistry
 from sandbox.kube.server import create_app
@@ -25,14 +26,28 @@ STATE_FILE = "state.json"
 SHUTDOWN_GRACE_SECONDS = 2.0  # for requests in flight; watch streams are ended at once
 
 
-async def serve(host: str, port: int, state_dir: Path, *, tls: bool, controllers_on: bool) -> int:
+async def serve(
+    host: str,
+    port: int,
+    state_dir: Path,
+    *,
+    tls: bool,
+    controllers_on: bool,
+    aws_endpoint: str | None = None,
+    aws_region: str = "us-east-1",
+) -> int:
     state_dir.mkdir(parents=True, exist_ok=True)
     store = Store(state_dir / STATE_FILE)
     cluster = Cluster(store, TypeRegistry())
     cluster.load_crds()
     # The certificate is made once; its PEM is also each namespace's kube-root-ca.crt, as on EKS.
     cert_path, key_path = kubeconfig.ensure_certificate(state_dir)
-    controllers = Controllers(cluster, workloads=controllers_on, ca_pem=cert_path.read_text())
+    controllers = Controllers(
+        cluster,
+        workloads=controllers_on,
+        ca_pem=cert_path.read_text(),
+        aws=AwsEndpoint(aws_endpoint, aws_region) if aws_endpoint else None,
+    )
     controllers.seed()
     token = kubeconfig.ensure_token(state_dir)
     ssl_context = None
@@ -86,6 +101,11 @@ def main(argv: list[str] | None = None) -> int:
     serve_parser.add_argument(
         "--no-controllers", action="store_true", help="leave workload status alone (waits then time out)"
     )
+    serve_parser.add_argument(
+        "--aws-endpoint",
+        help="the sandbox's AWS (moto) URL: External Secrets and the AWS Load Balancer Controller act on it",
+    )
+    serve_parser.add_argument("--aws-region", default="us-east-1", help="the region of --aws-endpoint")
     token_parser = commands.add_parser("token", help="print an ExecCredential (kubeconfig exec plugin)")
     token_parser.add_argument("--state-dir", type=Path, default=Path(".sandbox/kube"))
     args = parser.parse_args(argv)
@@ -99,7 +119,15 @@ def main(argv: list[str] | None = None) -> int:
         print(json.dumps(credential))
         return 0
     return asyncio.run(
-        serve(args.host, args.port, args.state_dir, tls=args.tls, controllers_on=not args.no_controllers)
+        serve(
+            args.host,
+            args.port,
+            args.state_dir,
+            tls=args.tls,
+            controllers_on=not args.no_controllers,
+            aws_endpoint=args.aws_endpoint,
+            aws_region=args.aws_region,
+        )
     )
 
 

@@ -18,6 +18,7 @@ import contextlib
 import logging
 
 from sandbox.kube.api import Cluster
+from sandbox.kube.aws_controllers import AwsControllers, AwsEndpoint
 from sandbox.kube.control import controller_of
 from sandbox.kube.eks import EksSeed
 from sandbox.kube.errors import ApiError
@@ -29,10 +30,15 @@ log = logging.getLogger(__name__)
 
 
 class Controllers:
-    def __init__(self, cluster: Cluster, *, workloads: bool, ca_pem: str = "") -> None:
+    def __init__(
+        self, cluster: Cluster, *, workloads: bool, ca_pem: str = "", aws: AwsEndpoint | None = None
+    ) -> None:
         self.cluster = cluster
         self.lifecycle = Lifecycle(cluster, ca_pem=ca_pem)
-        self.workloads = Workloads(cluster) if workloads else None
+        # With an AWS endpoint, the load balancer controller's part makes real ALBs (aws_controllers.py);
+        # without one, alb Ingresses get a made-up hostname of the same shape.
+        self.workloads = Workloads(cluster, alb_hostnames=aws is None) if workloads else None
+        self.aws = AwsControllers(cluster, aws) if workloads and aws is not None else None
         self._queue: asyncio.Queue[Event | None] = asyncio.Queue()
         self._task: asyncio.Task | None = None
         cluster.store.add_listener(self._queue.put_nowait)
@@ -42,11 +48,15 @@ class Controllers:
 
     def start(self) -> None:
         self._task = asyncio.get_running_loop().create_task(self._run())
+        if self.aws:
+            self.aws.start()
         for group_resource in self.cluster.store.group_resources():
             for obj in self.cluster.store.list(group_resource):
                 self._queue.put_nowait(Event("MODIFIED", group_resource, obj, 0))
 
     async def stop(self) -> None:
+        if self.aws:
+            await self.aws.stop()
         if self._task:
             self._task.cancel()
             with contextlib.suppress(asyncio.CancelledError):
@@ -68,6 +78,8 @@ class Controllers:
 
     def reconcile(self, event: Event) -> None:
         obj = event.obj
+        if self.aws:
+            self.aws.on_event(event)
         if event.type == "DELETED":
             self.lifecycle.on_deleted(event.group_resource, obj)
         else:

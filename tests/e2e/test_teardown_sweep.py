@@ -1,5 +1,6 @@
 """End to end on a fresh sandbox: teardown under --check, a sweep that finds an untagged leftover by its
-name, and a versioned state bucket (versions, delete markers, a "null" version) deleted for good.
+name and a load balancer the AWS Load Balancer Controller left (by the cluster's tag), and a versioned
+state bucket (versions, delete markers, a "null" version) deleted for good.
 
 The steps depend on each other and run in file order (one module-scoped sandbox).
 """
@@ -75,6 +76,35 @@ def test_untagged_repository_named_like_ours_fails_the_sweep(sandbox):
     finally:
         ecr.delete_repository(repositoryName="ecommerce-demo-sandbox/worker")
     assert repositories(sandbox) == set()  # the real run deleted ours; only the stray was left
+
+
+def test_load_balancer_left_by_the_controller_fails_the_sweep(sandbox):
+    """An ALB the AWS Load Balancer Controller made for the cluster (its tags, not ours), left behind."""
+    ec2, elbv2 = sandbox.client("ec2"), sandbox.client("elbv2")
+    vpc = ec2.create_vpc(CidrBlock="10.99.0.0/16")["Vpc"]["VpcId"]
+    subnets = [
+        ec2.create_subnet(VpcId=vpc, CidrBlock=f"10.99.{i}.0/24", AvailabilityZone=f"us-east-1{zone}")[
+            "Subnet"
+        ]["SubnetId"]
+        for i, zone in enumerate("ab")
+    ]
+    tags = [
+        {"Key": "elbv2.k8s.aws/cluster", "Value": "ecommerce-demo-sandbox"},
+        {"Key": "ingress.k8s.aws/stack", "Value": "storefront/storefront"},
+    ]
+    stray = elbv2.create_load_balancer(Name="k8s-storefro-storefro-0123456789", Subnets=subnets, Tags=tags)[
+        "LoadBalancers"
+    ][0]["LoadBalancerArn"]
+    try:
+        run = sandbox.playbook("teardown.yml")
+        assert run.returncode != 0, run.output
+        assert "Left behind: " in run.output
+        assert stray in run.output
+    finally:
+        elbv2.delete_load_balancer(LoadBalancerArn=stray)
+        for subnet in subnets:
+            ec2.delete_subnet(SubnetId=subnet)
+        ec2.delete_vpc(VpcId=vpc)
 
 
 def test_teardown_deletes_the_versioned_state_bucket(sandbox):

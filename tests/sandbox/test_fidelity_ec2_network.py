@@ -38,6 +38,7 @@ class SweepModule:
         self.params = {
             "tags": tags,
             "names": names,
+            "also_tagged": [],
             "resource_type_filters": [],
             "account_id": "123456789012",
         }

@@ -111,8 +111,9 @@ def test_name_matches_exact_or_prefix_of_its_own_type():
 def test_validate_names():
     assert validate_names([{"type": "s3:bucket", "name": "x"}]) == []
     assert validate_names([{"type": "ec2:vpc", "name": "x"}, {"type": "s3:bucket"}]) == [
-        "names[0]: type 'ec2:vpc' is not one of dynamodb:table, ecr:repository, eks:cluster, "
-        "elasticache:cluster, elasticache:replicationgroup, elasticache:subnetgroup, iam:policy, "
+        "names[0]: type 'ec2:vpc' is not one of dynamodb:table, ec2:security-group, ecr:repository, "
+        "eks:cluster, elasticache:cluster, elasticache:replicationgroup, elasticache:subnetgroup, "
+        "elasticloadbalancing:loadbalancer, elasticloadbalancing:targetgroup, iam:policy, "
         "iam:role, logs:log-group, s3:bucket, secretsmanager:secret",
         "names[1]: give exactly one of name and name_prefix",
     ]

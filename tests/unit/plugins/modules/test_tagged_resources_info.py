@@ -322,3 +322,91 @@ def test_check_mode_returns_every_documented_key(account, run_module):
         "verified",
     }
     assert len(checked["resources"]) == 2
+
+
+# --- what the AWS Load Balancer Controller makes: tagged with the cluster, not with the project -----------
+
+CONTROLLER_TYPES = [
+    "elasticloadbalancing:loadbalancer",
+    "elasticloadbalancing:targetgroup",
+    "ec2:security-group",
+]
+
+
+def controller_stack(account, cluster, suffix):
+    """An ALB, its target group and its managed security group, tagged as the controller tags them."""
+    ec2, elbv2 = account("ec2"), account("elbv2")
+    tags = [
+        {"Key": "elbv2.k8s.aws/cluster", "Value": cluster},
+        {"Key": "ingress.k8s.aws/stack", "Value": "shop/web"},
+    ]
+    vpc = ec2.create_vpc(CidrBlock="10.0.0.0/16")["Vpc"]["VpcId"]
+    subnets = [
+        ec2.create_subnet(VpcId=vpc, CidrBlock=f"10.0.{i}.0/24", AvailabilityZone=f"{REGION}{zone}")[
+            "Subnet"
+        ]["SubnetId"]
+        for i, zone in enumerate("ab")
+    ]
+    group = ec2.create_security_group(
+        GroupName=f"k8s-shop-web-{suffix}",
+        Description="[k8s] Managed SecurityGroup for LoadBalancer",
+        VpcId=vpc,
+        TagSpecifications=[{"ResourceType": "security-group", "Tags": tags}],
+    )["GroupId"]
+    balancer = elbv2.create_load_balancer(
+        Name=f"k8s-shop-web-{suffix}", Subnets=subnets, SecurityGroups=[group], Tags=tags
+    )["LoadBalancers"][0]["LoadBalancerArn"]
+    target_group = elbv2.create_target_group(
+        Name=f"k8s-shop-web-{suffix}", Protocol="HTTP", Port=80, VpcId=vpc, TargetType="ip", Tags=tags
+    )["TargetGroups"][0]["TargetGroupArn"]
+    security_group = ec2.describe_security_groups(GroupIds=[group])["SecurityGroups"][0]["SecurityGroupArn"]
+    return {balancer, target_group, security_group}
+
+
+def test_load_balancer_controller_resources_of_our_cluster_are_found(account, run_module):
+    ours = controller_stack(account, "ecommerce-demo-sandbox", "a1")
+    controller_stack(account, "someone-else", "b2")
+    also_tagged = [
+        {"tags": {"elbv2.k8s.aws/cluster": "ecommerce-demo-sandbox"}, "resource_types": CONTROLLER_TYPES}
+    ]
+
+    result = run_module(sweep_module, tags=TAGS, also_tagged=also_tagged, include_iam=False)
+
+    assert {r["arn"] for r in result["resources"]} == ours
+    assert {r["resource_type"] for r in result["resources"]} == set(CONTROLLER_TYPES)
+    assert all(r["verified"] and r["found_by"] == ["tag"] for r in result["resources"])
+    assert all(r["tags"]["ingress.k8s.aws/stack"] == "shop/web" for r in result["resources"])
+
+
+def test_also_tagged_respects_the_type_filters(account, run_module):
+    controller_stack(account, "ecommerce-demo-sandbox", "a1")
+    also_tagged = [
+        {"tags": {"elbv2.k8s.aws/cluster": "ecommerce-demo-sandbox"}, "resource_types": CONTROLLER_TYPES}
+    ]
+
+    result = run_module(
+        sweep_module, tags=TAGS, also_tagged=also_tagged, resource_type_filters=["elasticloadbalancing"]
+    )
+
+    assert {r["resource_type"] for r in result["resources"]} == set(CONTROLLER_TYPES[:2])
+
+
+def test_deleted_controller_load_balancer_is_gone_not_left(account, run_module):
+    arns = controller_stack(account, "ecommerce-demo-sandbox", "a1")
+    balancer = next(arn for arn in arns if ":loadbalancer/" in arn)
+    with mock.patch.object(
+        sweep_module.Sweep, "listing", autospec=True, side_effect=lambda self, resource_type: {}
+    ):
+        result = run_module(
+            sweep_module,
+            tags=TAGS,
+            also_tagged=[{"tags": {"elbv2.k8s.aws/cluster": "ecommerce-demo-sandbox"}}],
+            include_iam=False,
+        )
+    assert result["resources"] == []
+    assert balancer in result["gone"]
+
+
+def test_empty_also_tagged_set_is_refused(run_module):
+    result = run_module(sweep_module, tags=TAGS, also_tagged=[{"tags": {}}])
+    assert result["failed"] is True
