@@ -279,4 +279,9 @@ def converge(database_secret: str, cache_secret: str, check: bool, absent: bool 
             _prepare_database(backend_env)
         server.start()
         fingerprint_file.write_text(fingerprint)
-    return {"changed": bool(actions), "actions": actions, "notes": notes, "url": f"http://{HOST}:{SETTINGS.shop_port}"}
+    return {
+        "changed": bool(actions),
+        "actions": actions,
+        "notes": notes,
+        "url": f"http://{HOST}:{SETTINGS.shop_port}",
+    }
