@@ -231,8 +231,12 @@ def stop() -> list[str]:
 
 def converge(database_secret: str, cache_secret: str, check: bool, absent: bool = False) -> dict:
     record = components.read_record()
-    creds = read_credentials(database_secret, cache_secret)
-    postgres_admin, redis_admin = _admin_url(record, "postgres"), _admin_url(record, "redis")
+    try:
+        creds = read_credentials(database_secret, cache_secret)
+    except SandboxError:
+        if not absent:
+            raise
+        creds = None  # the secrets went first (a second teardown): what they named was dropped with them
     redis_is_ours = record.get("redis_origin") == "private server"
     actions: list[str] = []
     notes: list[str] = []
@@ -241,11 +245,13 @@ def converge(database_secret: str, cache_secret: str, check: bool, absent: bool 
         actions += [f"stop {name}" for name in running]
         if not check:
             stop()
-        actions += asyncio.run(_postgres(postgres_admin, creds, check, absent=True))
-        if redis_is_ours:
-            actions += _redis_acl(redis_admin, creds, check, absent=True)
+        if creds is not None:
+            actions += asyncio.run(_postgres(_admin_url(record, "postgres"), creds, check, absent=True))
+            if redis_is_ours:
+                actions += _redis_acl(_admin_url(record, "redis"), creds, check, absent=True)
         return {"changed": bool(actions), "actions": actions, "notes": notes, "url": ""}
 
+    postgres_admin, redis_admin = _admin_url(record, "postgres"), _admin_url(record, "redis")
     actions += asyncio.run(_postgres(postgres_admin, creds, check, absent=False))
     pg = urllib.parse.urlsplit(postgres_admin)
     user = urllib.parse.quote(creds.db_user, safe="")

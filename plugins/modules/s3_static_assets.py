@@ -23,7 +23,7 @@ author:
   - ecommerce_demo.platform maintainers (@ecommerce-demo)
 options:
   bucket:
-    description: The bucket (it must exist).
+    description: The bucket. It must exist, except in check mode (every object is then to be uploaded).
     type: str
     required: true
   src:
@@ -105,7 +105,8 @@ ACCESS_HINT = "Uploading static assets needs s3:ListBucket, s3:GetObject and s3:
 WORKERS = 16
 
 
-@ErrorHandler.common_error_handler("list the objects")
+# A missing bucket answers None: under --check on an empty account the CDN role has not made it yet.
+@ErrorHandler.list_error_handler("list the objects", None)
 def list_keys(client, bucket, prefix, retry):
     result = paginated_query_with_retries(
         client, "list_objects_v2", retry_decorator=retry, Bucket=bucket, Prefix=prefix
@@ -157,6 +158,10 @@ def main():
     client = module.client("s3", retry_decorator=retry)
     try:
         existing = list_keys(client, bucket, prefix, retry)
+        if existing is None:
+            if not module.check_mode:
+                module.fail_json(msg=f"Bucket {bucket} does not exist")
+            existing = set()
         present = sorted(key for key in wanted if key in existing)
         with ThreadPoolExecutor(max_workers=WORKERS) as pool:
             current = dict(zip(present, pool.map(lambda key: head(client, bucket, key), present)))
