@@ -1,10 +1,10 @@
 # Static checks and the tiers of tests that belong to the collection itself (roles, modules, playbooks).
 
-.PHONY: lint lint-ansible lint-yaml lint-python test-unit test-app test-molecule test-e2e
+.PHONY: lint lint-ansible lint-yaml lint-python lint-workflows test-unit test-app test-molecule test-e2e
 
 MOLECULE_SCENARIOS := $(notdir $(patsubst %/molecule.yml,%,$(wildcard molecule/*/molecule.yml)))
 
-lint: lint-yaml lint-python lint-ansible lint-dockerfiles sanity validate-manifests ## every static check
+lint: lint-yaml lint-python lint-ansible lint-dockerfiles lint-workflows sanity validate-manifests ## every static check
 
 lint-yaml: $(STAMP)
 	@$(BIN)/yamllint --strict .
@@ -15,6 +15,9 @@ lint-python: $(STAMP)
 
 lint-ansible: $(STAMP)
 	@$(BIN)/ansible-lint --profile production --strict
+
+lint-workflows: $(STAMP) ## actionlint the GitHub Actions workflows (with shellcheck when installed)
+	@$(BIN)/actionlint
 
 test-unit: $(STAMP) ## unit tests: module_utils, modules, role argument validation, the sandbox
 	@$(BIN)/python -m pytest tests/unit tests/sandbox -p no:cacheprovider
