@@ -16,8 +16,9 @@ lint-python: $(STAMP)
 lint-ansible: $(STAMP)
 	@$(BIN)/ansible-lint --profile production --strict
 
-lint-workflows: $(STAMP) ## actionlint the GitHub Actions workflows (with shellcheck when installed)
-	@$(BIN)/actionlint
+lint-workflows: $(STAMP) ## the GitHub Actions workflows: GitHub's schema, actions pinned, OIDC and no stored keys
+	@$(BIN)/check-jsonschema --builtin-schema vendor.github-workflows .github/workflows/*.yml
+	@$(BIN)/python -m pytest tests/unit/test_workflows.py -p no:cacheprovider -q
 
 test-unit: $(STAMP) ## unit tests: module_utils, modules, role argument validation, the sandbox
 	@$(BIN)/python -m pytest tests/unit tests/sandbox -p no:cacheprovider
