@@ -34,7 +34,7 @@ test-molecule: sandbox-up ## every role's molecule scenario against the sandbox
 # With the persistent interpreter (mitogen, ansible.cfg's default), then the site's own end-to-end run
 # again without it (its off switch), so that both paths stay green; the other end-to-end files exercise
 # the roles, not the strategy, and run once to keep `make test` within its time.
-test-e2e: $(STAMP) $(BIN)/helm ## a fresh sandbox: site.yml twice, --check, teardown.yml, sweep; with and without mitogen
+test-e2e: $(STAMP) $(BIN)/helm $(CHROMIUM) ## a fresh sandbox: site.yml twice, --check, teardown.yml, sweep; with and without mitogen
 	@$(BIN)/python -m pytest tests/e2e -p no:cacheprovider
 	@echo "== site.yml end to end again without mitogen (ANSIBLE_STRATEGY=linear)"
 	@ANSIBLE_STRATEGY=linear $(BIN)/python -m pytest tests/e2e/test_site.py -p no:cacheprovider

@@ -73,6 +73,9 @@ class Sandbox:
 
 
 @pytest.fixture(scope="module")
-def sandbox(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Sandbox]:
-    with private_sandbox(tmp_path_factory.mktemp("e2e-sandbox"), "aws") as env:
+def sandbox(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Sandbox]:
+    """A module's own sandbox with the components its module names in SANDBOX_COMPONENTS (default: AWS
+    only; the whole site needs the Kubernetes emulator, PostgreSQL and Redis too)."""
+    components = getattr(request.module, "SANDBOX_COMPONENTS", ("aws",))
+    with private_sandbox(tmp_path_factory.mktemp("e2e-sandbox"), *components) as env:
         yield Sandbox(env)
