@@ -12,8 +12,8 @@ short_description: Upload a web application's static files to S3 under plain and
 description:
   - Puts every file under O(src) into O(bucket) twice, as C(<prefix><path>) with C(Cache-Control no-cache)
     and as C(<prefix><dir>/<stem>.<8 hex digits of its SHA-256>.<ext>) with
-    C(Cache-Control public, max-age=31536000, immutable): the names and headers the storefront's frontend
-    serves them under, so that CloudFront's C(/static/*) behaviour can serve them from the bucket.
+    C(Cache-Control public, max-age=31536000, immutable). These are the names and headers the storefront's
+    frontend serves them under, so that CloudFront's C(/static/*) behaviour can serve them from the bucket.
   - Each object carries an explicit C(Content-Type) and its SHA-256 as user metadata; an object is uploaded
     only when it is missing or its digest, content type or cache control differ, so a second run makes
     no write.
