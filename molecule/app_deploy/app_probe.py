@@ -35,7 +35,7 @@ def main() -> None:
             {
                 "origins": {o["Id"]: o["DomainName"] for o in config["Origins"]["Items"]},
                 "default_origin": config["DefaultCacheBehavior"]["TargetOriginId"],
-                "keys": keys,
+                "object_keys": keys,
                 "heads": heads,
             }
         )
