@@ -25,9 +25,10 @@ def main() -> None:
     (summary,) = [d for d in items if d["Comment"] == args.comment]
     config = cloudfront.get_distribution_config(Id=summary["Id"])["DistributionConfig"]
     keys = [o["Key"] for o in s3.list_objects_v2(Bucket=args.bucket, Prefix="static/").get("Contents", [])]
+    stylesheets = [k for k in keys if k.startswith("static/app.") and k.endswith(".css")]
     heads = {
         key: {k: head.get(k) for k in ("ContentType", "CacheControl")}
-        for key in ("static/app.css", *[k for k in keys if k.startswith("static/app.") and k.endswith(".css")])
+        for key in stylesheets
         for head in [s3.head_object(Bucket=args.bucket, Key=key)]
     }
     print(

@@ -55,7 +55,8 @@ def wanted_objects(root, key_prefix):
             relative = os.path.relpath(path, root).replace(os.sep, "/")
             with open(path, "rb") as handle:
                 digest = hashlib.sha256(handle.read()).hexdigest()
-            for key_name, cache_control in ((relative, REVALIDATE), (hashed_name(relative, digest), IMMUTABLE)):
+            names = ((relative, REVALIDATE), (hashed_name(relative, digest), IMMUTABLE))
+            for key_name, cache_control in names:
                 wanted[key_prefix + key_name] = {
                     "path": path,
                     "sha256": digest,

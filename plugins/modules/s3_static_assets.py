@@ -164,7 +164,7 @@ def main():
             existing = set()
         present = sorted(key for key in wanted if key in existing)
         with ThreadPoolExecutor(max_workers=WORKERS) as pool:
-            current = dict(zip(present, pool.map(lambda key: head(client, bucket, key), present)))
+            current = dict(pool.map(lambda key: (key, head(client, bucket, key)), present))
         uploads = sorted(key for key in wanted if needs_upload(wanted[key], current.get(key)))
         deletes = sorted(existing - set(wanted)) if module.params["purge"] else []
         if not module.check_mode:
