@@ -15,7 +15,6 @@ from tests.app.browser.test_browser_purchase import SCREENSHOT, browser, buy_fro
 
 # browser: the module-scoped fixture that launches Debian's Chromium (tests/app/browser).
 __all__ = ["browser"]
-SANDBOX_COMPONENTS = ("aws", "kube", "postgres", "redis")
 PROJECT_TAG = {"Key": "Project", "Values": ["ecommerce-demo"]}
 PREFIX = "ecommerce-demo-sandbox"  # project_name_prefix of inventories/local (environment "sandbox")
 ROLE = f"{PREFIX}-github-actions"
