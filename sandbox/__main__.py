@@ -1,11 +1,17 @@
 """`python -m sandbox up|down|status|reset|env [component ...]` — the sandbox's command line.
 
-Components: aws (moto), kube (the Kubernetes API emulator), postgres, redis. Without names, all of them.
+Components: aws (moto), kube (the Kubernetes API emulator), postgres, redis, and shop (the storefront's
+local processes, which `up` never starts: `python -m sandbox shop ...`, run by the app_deploy role, does,
+with the seeded credentials). Without names, all of them.
+
+`python -m sandbox shop --database-secret NAME --cache-secret NAME [--check] [--absent]`: see
+sandbox/shop.py.
 """
 
 from __future__ import annotations
 
 import argparse
+import json
 import shlex
 import sys
 
@@ -14,20 +20,45 @@ from sandbox.config import SETTINGS
 from sandbox.process import SandboxError
 
 ALL = ["aws", "kube", "postgres", "redis"]
+# Stopped first by `down`: the shop's processes use the others.
+STOPPABLE = ["shop", *ALL]
+
+
+def shop_main(argv: list[str]) -> int:
+    from sandbox import shop  # boto3 and redis: imported only for this command
+
+    parser = argparse.ArgumentParser(prog="python -m sandbox shop", description=shop.__doc__)
+    parser.add_argument("--database-secret", required=True, help="Secrets Manager name of rds-password")
+    parser.add_argument("--cache-secret", required=True, help="Secrets Manager name of redis-auth")
+    parser.add_argument("--check", action="store_true", help="say what would change, change nothing")
+    parser.add_argument("--absent", action="store_true", help="stop the processes, drop what was made")
+    args = parser.parse_args(argv)
+    try:
+        result = shop.converge(args.database_secret, args.cache_secret, args.check, args.absent)
+    except SandboxError as exc:
+        print(f"sandbox: {exc}", file=sys.stderr)
+        return 1
+    print(json.dumps(result))
+    return 0
 
 
 def main(argv: list[str] | None = None) -> int:
+    argv = sys.argv[1:] if argv is None else argv
+    if argv[:1] == ["shop"]:
+        return shop_main(argv[1:])
     parser = argparse.ArgumentParser(prog="python -m sandbox", description=__doc__)
     parser.add_argument("command", choices=["up", "down", "status", "reset", "env"])
     parser.add_argument(
         "components",
         nargs="*",
-        choices=[*ALL, []],
+        choices=[*STOPPABLE, []],
         metavar="component",
-        help=f"one or more of {', '.join(ALL)} (default: all)",
+        help=f"one or more of {', '.join(STOPPABLE)} (default: all; `up` never starts shop)",
     )
     args = parser.parse_args(argv)
-    names = args.components or ALL
+    names = args.components or (STOPPABLE if args.command == "down" else ALL)
+    if args.command == "up" and "shop" in names:
+        parser.error("the shop starts with `python -m sandbox shop --database-secret .. --cache-secret ..`")
     try:
         if args.command == "up":
             for line in components.up(names):

@@ -115,6 +115,10 @@ def up(names: list[str]) -> list[str]:
 def down(names: list[str]) -> list[str]:
     record = read_record()
     lines = []
+    if "shop" in names:
+        from sandbox import shop  # imports boto3 and redis: only when the shop is asked for
+
+        lines += shop.stop()
     if "aws" in names:
         lines.append(aws_server().stop())
     if "kube" in names:

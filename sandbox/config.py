@@ -25,6 +25,9 @@ class Settings:
     kube_port: int = _port("SANDBOX_KUBE_PORT", 6443)
     postgres_port: int = _port("SANDBOX_POSTGRES_PORT", 55432)
     redis_port: int = _port("SANDBOX_REDIS_PORT", 56379)
+    # The storefront's local processes (sandbox/shop.py): the frontend is the shop's address.
+    shop_port: int = _port("SANDBOX_SHOP_PORT", 8080)
+    shop_backend_port: int = _port("SANDBOX_SHOP_BACKEND_PORT", 8081)
     region: str = os.environ.get("SANDBOX_REGION", "us-east-1")
 
     @property

@@ -113,6 +113,14 @@ def _behavior(origin_id, cache_policy, origin_request_policy=None, methods=READ_
     return behavior
 
 
+def alb_hostname_of(config):
+    """The DNS name of the ALB origin of a DistributionConfig, or "" when it has none."""
+    for origin in (config.get("Origins") or {}).get("Items") or []:
+        if origin.get("Id") == ALB_ORIGIN_ID:
+            return origin.get("DomainName", "")
+    return ""
+
+
 def distribution_config(params, region, oac_id):
     """The DistributionConfig keys this module manages (MANAGED_KEYS), from the module's parameters.
 

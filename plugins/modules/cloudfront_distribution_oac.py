@@ -50,6 +50,13 @@ options:
     description: DNS name of the ALB (the app's Ingress address); empty until it exists.
     type: str
     default: ""
+  keep_alb_origin:
+    description:
+      - With an empty O(alb_hostname), keep the ALB origin (and the behaviours that use it) that the
+        distribution already has, instead of removing it. A phase that runs before the ALB is known (the
+        services phase) then leaves alone what a later phase (the app) added.
+    type: bool
+    default: false
   alb_origin_protocol_policy:
     description:
       - How CloudFront talks to the ALB. V(http-only) by default, since an ALB's own DNS name cannot carry a
@@ -540,9 +547,11 @@ def present(module, cloudfront, s3, region, partition):
     diff_after["origin_access_control"] = wanted_oac
 
     # 3. The distribution.
-    wanted = cf.distribution_config(p, region, oac_id or "(created with the origin access control)")
     dist_id = find_distribution_id(cloudfront, p["comment"])
     found = get_distribution(cloudfront, dist_id) if dist_id else None
+    if found is not None and not p["alb_hostname"] and p["keep_alb_origin"]:
+        p = {**p, "alb_hostname": cf.alb_hostname_of(found[0]["DistributionConfig"])}
+    wanted = cf.distribution_config(p, region, oac_id or "(created with the origin access control)")
     if found is None:
         changed = True
         diff_before["distribution"] = {}
@@ -653,6 +662,7 @@ def main():
         assets_bucket=dict(type="str", required=True),
         origin_access_control_name=dict(type="str"),
         alb_hostname=dict(type="str", default=""),
+        keep_alb_origin=dict(type="bool", default=False),
         alb_origin_protocol_policy=dict(
             type="str", choices=["http-only", "https-only", "match-viewer"], default="http-only"
         ),

@@ -43,7 +43,7 @@ from tests.support.sandbox_cli import run_sandbox_cli
 REPO = Path(__file__).resolve().parents[2]
 BIN = Path(sys.executable).parent
 # What the end-to-end fixture (tests/e2e/conftest.py) starts; add a component when a phase needs it.
-SANDBOX_COMPONENTS = ("aws",)
+SANDBOX_COMPONENTS = ("aws", "kube", "postgres", "redis")  # the app phase: the cluster and the local shop
 PHASES = (
     ("first converge", ["site.yml"]),
     ("no-op converge", ["site.yml"]),
@@ -261,6 +261,11 @@ def main() -> None:
         "SANDBOX_HOME": str(home / "sandbox"),
         "SANDBOX_AWS_PORT": str(free_port()),
         "SANDBOX_KUBE_PORT": str(free_port()),
+        "SANDBOX_DATASTORES": "private",
+        "SANDBOX_POSTGRES_PORT": str(free_port()),
+        "SANDBOX_REDIS_PORT": str(free_port()),
+        "SANDBOX_SHOP_PORT": str(free_port()),
+        "SANDBOX_SHOP_BACKEND_PORT": str(free_port()),
         "ANSIBLE_CONFIG": str(REPO / "ansible.cfg"),
     }
     logs = home / "logs"

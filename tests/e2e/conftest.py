@@ -73,6 +73,9 @@ class Sandbox:
 
 
 @pytest.fixture(scope="module")
-def sandbox(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Sandbox]:
-    with private_sandbox(tmp_path_factory.mktemp("e2e-sandbox"), "aws") as env:
+def sandbox(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Sandbox]:
+    """A module's own sandbox: every component site.yml needs (its app phase: the Kubernetes emulator, and
+    PostgreSQL and Redis for the local shop), or those the module names in SANDBOX_COMPONENTS."""
+    components = getattr(request.module, "SANDBOX_COMPONENTS", ("aws", "kube", "postgres", "redis"))
+    with private_sandbox(tmp_path_factory.mktemp("e2e-sandbox"), *components) as env:
         yield Sandbox(env)

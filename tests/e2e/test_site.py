@@ -1,10 +1,20 @@
-"""End to end on a fresh sandbox: site.yml, again (changed=0), --check (changed=0), teardown, sweep.
+"""End to end on a fresh sandbox: site.yml, a shopper buying on the local shop in headless Chromium, site.yml
+again (changed=0), --check (changed=0), teardown, sweep.
 
 The steps depend on each other and run in file order (one module-scoped sandbox).
 """
 
 from __future__ import annotations
 
+import urllib.error
+import urllib.request
+
+import pytest
+
+from tests.app.browser.test_browser_purchase import SCREENSHOT, browser, buy_from_the_home_page, open_page
+
+# browser: the module-scoped fixture that launches Debian's Chromium (tests/app/browser).
+__all__ = ["browser"]
 PROJECT_TAG = {"Key": "Project", "Values": ["ecommerce-demo"]}
 PREFIX = "ecommerce-demo-sandbox"  # project_name_prefix of inventories/local (environment "sandbox")
 ROLE = f"{PREFIX}-github-actions"
@@ -39,6 +49,24 @@ def test_site_provisions_the_platform(sandbox):
     assert sandbox.client("iam").get_role(RoleName=ROLE)["Role"]["Arn"]
 
 
+def shop_url(sandbox) -> str:
+    return f"http://127.0.0.1:{sandbox.env['SANDBOX_SHOP_PORT']}"
+
+
+def test_a_shopper_buys_a_product_on_the_local_shop(sandbox, browser):
+    """The app phase left the shop running on the sandbox's data stores, with the seeded credentials."""
+    context, page, browser_errors = open_page(browser, javascript=True)
+    try:
+        buy_from_the_home_page(
+            page, shop_url(sandbox), javascript=True, email="ada@example.com", name="Ada Lovelace"
+        )
+        SCREENSHOT.parent.mkdir(exist_ok=True)
+        page.screenshot(path=str(SCREENSHOT.with_name("sandbox-shop-order.png")), full_page=True)
+    finally:
+        context.close()
+    assert browser_errors == []
+
+
 def test_site_again_changes_nothing(sandbox):
     run = sandbox.playbook("site.yml")
     assert run.returncode == 0, run.output
@@ -54,6 +82,8 @@ def test_site_in_check_mode_changes_nothing(sandbox):
 def test_teardown_keeps_the_state_backend_by_default(sandbox):
     run = sandbox.playbook("teardown.yml")
     assert run.returncode == 0, run.output
+    with pytest.raises(urllib.error.URLError, match="Connection refused"):  # shop stopped
+        urllib.request.urlopen(shop_url(sandbox), timeout=5)  # noqa: S310
     left = our_leftovers(sandbox)
     assert len(left) == 4, left  # the bucket and the lock table, each seen by tag and by listing
     assert all("tfstate" in arn for arn in left), left

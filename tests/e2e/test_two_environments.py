@@ -14,6 +14,7 @@ import pytest
 
 FIRST, SECOND = "sandbox", "staging"
 CONVERGE, TEARDOWN = "playbooks/bootstrap.yml", "playbooks/teardown/bootstrap.yml"
+SANDBOX_COMPONENTS = ("aws",)  # the bootstrap phase only
 PROVIDER = "token.actions.githubusercontent.com"
 
 

@@ -36,6 +36,13 @@ def private_sandbox(home: Path, *components: str) -> Iterator[dict[str, str]]:
         "SANDBOX_HOME": str(home),
         "SANDBOX_AWS_PORT": str(free_port()),
         "SANDBOX_KUBE_PORT": str(free_port()),
+        # Private PostgreSQL and Redis, and the local shop (app phase), on ports of their own: never the
+        # servers on the standard ports, which other runs share.
+        "SANDBOX_DATASTORES": "private",
+        "SANDBOX_POSTGRES_PORT": str(free_port()),
+        "SANDBOX_REDIS_PORT": str(free_port()),
+        "SANDBOX_SHOP_PORT": str(free_port()),
+        "SANDBOX_SHOP_BACKEND_PORT": str(free_port()),
     }
     up = run_sandbox_cli(env, "up", *components, timeout=300)
     assert up.returncode == 0, up.stdout + up.stderr

@@ -121,8 +121,16 @@ optional so that a sandbox Redis without AUTH works with a Secret that has only 
   value: {{ .Values.backend.logLevel | quote }}
 - name: CACHE_TTL_SECONDS
   value: {{ .Values.backend.cacheTtlSeconds | quote }}
+{{- if and .Values.secrets.externalSecret.enabled .Values.secrets.externalSecret.endpointsFromSecrets }}
+- name: REDIS_URL
+  valueFrom:
+    secretKeyRef:
+      name: {{ include "storefront.secretName" . }}
+      key: REDIS_URL
+{{- else }}
 - name: REDIS_URL
   value: {{ include "storefront.redisUrl" . | quote }}
+{{- end }}
 - name: DATABASE_URL
   valueFrom:
     secretKeyRef:

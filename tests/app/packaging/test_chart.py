@@ -272,6 +272,41 @@ def test_external_secret_api_version_property_and_store_are_values() -> None:
     assert external["spec"]["target"]["template"]["data"]["DATABASE_URL"].endswith("/storefront")
 
 
+def test_endpoints_and_redis_url_can_come_from_the_json_secrets() -> None:
+    """What the app_deploy role installs: every part of both URLs from the seeded secrets."""
+    manifests = Manifests(
+        render(
+            *("--set", "secrets.externalSecret.endpointsFromSecrets=true"),
+            *("--set", "secrets.externalSecret.databasePassword.property=password"),
+            *("--set", "secrets.externalSecret.redisAuth.property=auth_token"),
+            *("--set", "backend.redis.tls=true"),
+        )
+    )
+    (external,) = manifests.of_kind("ExternalSecret")
+    refs = {item["secretKey"]: item["remoteRef"] for item in external["spec"]["data"]}
+    assert refs == {
+        "dbPassword": {"key": "rds-password", "property": "password"},
+        "dbUser": {"key": "rds-password", "property": "username"},
+        "dbHost": {"key": "rds-password", "property": "host"},
+        "dbPort": {"key": "rds-password", "property": "port"},
+        "dbName": {"key": "rds-password", "property": "dbname"},
+        "redisPassword": {"key": "redis-auth", "property": "auth_token"},
+        "redisHost": {"key": "redis-auth", "property": "host"},
+        "redisPort": {"key": "redis-auth", "property": "port"},
+    }
+    assert external["spec"]["target"]["template"]["data"] == {
+        "DATABASE_URL": "postgresql://{{ .dbUser | urlquery }}:{{ .dbPassword | urlquery }}"
+        "@{{ .dbHost }}:{{ .dbPort }}/{{ .dbName }}?sslmode=require",
+        "REDIS_URL": "rediss://{{ .redisHost }}:{{ .redisPort }}/0",
+        "REDIS_PASSWORD": "{{ .redisPassword }}",
+    }
+    (backend,) = manifests.deployment("backend")["spec"]["template"]["spec"]["containers"]
+    assert env_of(backend)["REDIS_URL"] == {
+        "name": "REDIS_URL",
+        "valueFrom": {"secretKeyRef": {"name": f"{FULLNAME}-backend", "key": "REDIS_URL"}},
+    }
+
+
 def test_existing_secret_replaces_the_external_secret(variant: Manifests) -> None:
     assert variant.of_kind("ExternalSecret") == []
     assert_backend_reads_secret(variant, "storefront-credentials")

@@ -144,3 +144,14 @@ def test_every_version_is_deleted_with_its_id_null_included():
 def test_price_class_error():
     assert cf.price_class_error("PriceClass_All") is None
     assert "PriceClass_Cheap" in cf.price_class_error("PriceClass_Cheap")
+
+
+def test_alb_hostname_of_reads_the_alb_origin() -> None:
+    with_alb = cf.distribution_config(
+        {**PARAMS, "alb_hostname": "k8s-storefro-storefro-0123456789.us-east-1.elb.amazonaws.com"},
+        "us-east-1",
+        "E1",
+    )
+    assert cf.alb_hostname_of(with_alb) == "k8s-storefro-storefro-0123456789.us-east-1.elb.amazonaws.com"
+    assert cf.alb_hostname_of(cf.distribution_config({**PARAMS, "alb_hostname": ""}, "us-east-1", "E1")) == ""
+    assert cf.alb_hostname_of({}) == ""
