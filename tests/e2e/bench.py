@@ -2,6 +2,7 @@
 
     python tests/e2e/bench.py [--runs 3] [--json artifacts/bench-converge.json]   # as `make bench-converge`
     ANSIBLE_STRATEGY=linear python tests/e2e/bench.py --runs 1                    # without mitogen
+    python tests/e2e/bench.py --runs 1 -e bootstrap_concurrent=false -e services_concurrent=false  # in turn
 
 Starts a private sandbox (its own SANDBOX_HOME, free ports; the components the end-to-end fixture starts),
 then for each run on an empty account: `site.yml` (first converge), `site.yml` again (no-op), `site.yml
@@ -222,6 +223,7 @@ def print_report(report: dict) -> None:
     phases = report["phases"]
     print(
         f"\nconverge benchmark: median of {report['runs']} run(s), strategy {report['strategy']}, "
+        f"extra vars {report['extra_vars'] or 'none'}, "
         f"{report['cpus']} CPUs, load average {report['load_average_before']} before / "
         f"{report['load_average_after']} after"
     )
@@ -270,6 +272,13 @@ def main() -> None:
     )
     parser.add_argument("--runs", type=int, default=3, help="repetitions; the median is reported (default 3)")
     parser.add_argument("--json", type=Path, default=REPO / "artifacts" / "bench-converge.json")
+    parser.add_argument(
+        "-e",
+        "--extra-vars",
+        action="append",
+        default=[],
+        help="passed to every ansible-playbook run (e.g. -e bootstrap_concurrent=false); repeatable",
+    )
     args = parser.parse_args()
 
     home = Path(tempfile.mkdtemp(prefix="bench-converge-"))
@@ -299,7 +308,8 @@ def main() -> None:
             if reset.returncode != 0:
                 sys.exit(f"the sandbox did not reset:\n{reset.stdout}{reset.stderr}")
             for name, playbook_args in PHASES:
-                figures = bench.phase(run, name, playbook_args)
+                extra = [arg for value in args.extra_vars for arg in ("-e", value)]
+                figures = bench.phase(run, name, [*playbook_args, *extra])
                 results[name].append(figures)
                 print(
                     f"run {run} {name:<15} {figures['wall_seconds']:6.1f} s wall "
@@ -311,6 +321,7 @@ def main() -> None:
         run_sandbox_cli(env, "down", timeout=120)
     report = {
         "runs": args.runs,
+        "extra_vars": args.extra_vars,
         "strategy": strategy,
         "cpus": os.cpu_count(),
         "python": platform.python_version(),
