@@ -43,7 +43,7 @@ from tests.support.sandbox_cli import run_sandbox_cli
 REPO = Path(__file__).resolve().parents[2]
 BIN = Path(sys.executable).parent
 # What the end-to-end fixture (tests/e2e/conftest.py) starts; add a component when a phase needs it.
-SANDBOX_COMPONENTS = ("aws",)
+SANDBOX_COMPONENTS = ("aws", "kube")
 PHASES = (
     ("first converge", ["site.yml"]),
     ("no-op converge", ["site.yml"]),

@@ -48,6 +48,18 @@ class Sandbox:
             aws_secret_access_key="sandbox",
         )
 
+    def helm_releases(self) -> dict[str, str]:
+        """Release name -> namespace of every Helm release in the sandbox's cluster (the emulator)."""
+        kubeconfig = Path(self.env["SANDBOX_HOME"]) / "kube" / "kubeconfig"
+        listed = subprocess.run(
+            [str(BIN / "helm"), "list", "--all-namespaces", "--all", "--output=json", f"--kubeconfig={kubeconfig}"],
+            capture_output=True,
+            text=True,
+            timeout=120,
+            check=True,
+        )
+        return {release["name"]: release["namespace"] for release in json.loads(listed.stdout)}
+
     def playbook(self, *args: str) -> Run:
         """ansible-playbook with the JSON callback; the play recap's stats are parsed."""
         env = {
@@ -74,5 +86,6 @@ class Sandbox:
 
 @pytest.fixture(scope="module")
 def sandbox(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Sandbox]:
-    with private_sandbox(tmp_path_factory.mktemp("e2e-sandbox"), "aws") as env:
+    # kube: the EKS cluster's endpoint, where the add-ons phase installs its Helm releases.
+    with private_sandbox(tmp_path_factory.mktemp("e2e-sandbox"), "aws", "kube") as env:
         yield Sandbox(env)
