@@ -52,7 +52,7 @@ class Sandbox:
         """Release name -> namespace of every Helm release in the sandbox's cluster (the emulator)."""
         kubeconfig = Path(self.env["SANDBOX_HOME"]) / "kube" / "kubeconfig"
         listed = subprocess.run(
-            [str(BIN / "helm"), "list", "--all-namespaces", "--all", "--output=json", f"--kubeconfig={kubeconfig}"],
+            [str(BIN / "helm"), "list", "-A", "--all", "--output=json", f"--kubeconfig={kubeconfig}"],
             capture_output=True,
             text=True,
             timeout=120,
