@@ -2,7 +2,8 @@
 
     python -m sandbox.validate_manifests [--kube-version 1.32.0] [--crds DIR] [CHART_OR_DIR ...]
 
-Charts are found by their Chart.yaml under the given paths (default: app/chart and tests/kube/charts).
+Charts are found by their Chart.yaml under the given paths (default: app/chart, the add-ons' stand-in
+charts in sandbox/charts and tests/kube/charts).
 Each chart is rendered with `helm template --include-crds` once with its default values and once per
 `ci/*-values.yaml` file (the chart-testing convention). Built-in kinds are validated with
 kubernetes-validate's strict schemas (what `kubernetes-validate -k 1.32.0 --strict` does); custom
@@ -33,7 +34,11 @@ from referencing import Registry, Resource
 from sandbox.config import REPO_ROOT
 
 DEFAULT_KUBE_VERSION = "1.32.0"
-DEFAULT_CHART_ROOTS = (REPO_ROOT / "app" / "chart", REPO_ROOT / "tests" / "kube" / "charts")
+DEFAULT_CHART_ROOTS = (
+    REPO_ROOT / "app" / "chart",
+    REPO_ROOT / "sandbox" / "charts",
+    REPO_ROOT / "tests" / "kube" / "charts",
+)
 DEFAULT_CRD_DIR = REPO_ROOT / "tests" / "kube" / "crds"
 RELEASE_NAME = "validate"
 RELEASE_NAMESPACE = "validate"

@@ -44,7 +44,7 @@ from tests.support.sandbox_cli import run_sandbox_cli
 REPO = Path(__file__).resolve().parents[2]
 BIN = Path(sys.executable).parent
 # What the end-to-end fixture (tests/e2e/conftest.py) starts; add a component when a phase needs it.
-SANDBOX_COMPONENTS = ("aws", "kube", "postgres", "redis")  # the app phase: the cluster and the local shop
+SANDBOX_COMPONENTS = ("aws", "kube", "postgres", "redis")  # add-ons and app: the cluster; the local shop
 PHASES = (
     ("first converge", ["site.yml"]),
     ("no-op converge", ["site.yml"]),

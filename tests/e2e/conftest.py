@@ -48,6 +48,18 @@ class Sandbox:
             aws_secret_access_key="sandbox",
         )
 
+    def helm_releases(self) -> dict[str, str]:
+        """Release name -> namespace of every Helm release in the sandbox's cluster (the emulator)."""
+        kubeconfig = Path(self.env["SANDBOX_HOME"]) / "kube" / "kubeconfig"
+        listed = subprocess.run(
+            [str(BIN / "helm"), "list", "-A", "--all", "--output=json", f"--kubeconfig={kubeconfig}"],
+            capture_output=True,
+            text=True,
+            timeout=120,
+            check=True,
+        )
+        return {release["name"]: release["namespace"] for release in json.loads(listed.stdout)}
+
     def playbook(self, *args: str) -> Run:
         """ansible-playbook with the JSON callback; the play recap's stats are parsed."""
         env = {

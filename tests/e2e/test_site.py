@@ -18,6 +18,13 @@ __all__ = ["browser"]
 PROJECT_TAG = {"Key": "Project", "Values": ["ecommerce-demo"]}
 PREFIX = "ecommerce-demo-sandbox"  # project_name_prefix of inventories/local (environment "sandbox")
 ROLE = f"{PREFIX}-github-actions"
+# The add-ons phase's Helm releases, by namespace (roles/addons).
+ADDON_RELEASES = {
+    "aws-load-balancer-controller": "kube-system",
+    "external-secrets": "external-secrets",
+    "cluster-autoscaler": "kube-system",
+    "argo-cd": "argocd",
+}
 
 
 def our_leftovers(sandbox) -> list[str]:
@@ -47,6 +54,7 @@ def test_site_provisions_the_platform(sandbox):
         b["Name"].startswith(f"{PREFIX}-tfstate-") for b in sandbox.client("s3").list_buckets()["Buckets"]
     )
     assert sandbox.client("iam").get_role(RoleName=ROLE)["Role"]["Arn"]
+    assert sandbox.helm_releases() == ADDON_RELEASES
 
 
 def shop_url(sandbox) -> str:
@@ -110,3 +118,4 @@ def test_teardown_with_state_backend_leaves_nothing(sandbox):
     again = sandbox.playbook("teardown.yml", "-e", "teardown_state_backend=true")
     assert again.returncode == 0, again.output
     assert again.changed == 0, again.output
+    assert sandbox.helm_releases() == {}
