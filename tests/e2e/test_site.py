@@ -1,13 +1,18 @@
-"""End to end on a fresh sandbox: site.yml, again (changed=0), --check (changed=0), teardown, sweep.
+"""End to end on the shared site (tests/e2e/conftest.py): site.yml, again (changed=0), --check
+(changed=0); teardown under --check; teardown, the sweep failing on leftovers tagged or named like ours,
+and the versioned state bucket (versions, delete markers, a "null" version) deleted for good.
 
-The steps depend on each other and run in file order (one module-scoped sandbox).
+`make test-e2e` runs this file a second time, alone, without mitogen (ANSIBLE_STRATEGY=linear).
 """
 
 from __future__ import annotations
 
+import pytest
+
 PROJECT_TAG = {"Key": "Project", "Values": ["ecommerce-demo"]}
 PREFIX = "ecommerce-demo-sandbox"  # project_name_prefix of inventories/local (environment "sandbox")
 ROLE = f"{PREFIX}-github-actions"
+STATE_KEY = "network/terraform.tfstate"
 
 
 def our_leftovers(sandbox) -> list[str]:
@@ -25,58 +30,127 @@ def our_leftovers(sandbox) -> list[str]:
     return sorted(set(found))
 
 
-def test_site_provisions_the_platform(sandbox):
-    run = sandbox.playbook("site.yml")
-    assert run.returncode == 0, run.output
+def state_bucket(sandbox) -> str:
+    names = [b["Name"] for b in sandbox.client("s3").list_buckets()["Buckets"]]
+    buckets = [name for name in names if name.startswith(f"{PREFIX}-tfstate-")]
+    assert len(buckets) == 1, names
+    return buckets[0]
+
+
+def versions_of(sandbox, bucket: str) -> tuple[list[str], int]:
+    listed = sandbox.client("s3").list_object_versions(Bucket=bucket)
+    return [v["VersionId"] for v in listed.get("Versions", [])], len(listed.get("DeleteMarkers", []))
+
+
+def repositories(sandbox) -> set[str]:
+    return {r["repositoryName"] for r in sandbox.client("ecr").describe_repositories()["repositories"]}
+
+
+@pytest.mark.after_first_converge
+def test_site_provisions_the_platform(site):
+    run = site.first_converge
     assert run.changed > 0
-    repositories = {
-        r["repositoryName"] for r in sandbox.client("ecr").describe_repositories()["repositories"]
-    }
-    assert repositories == {f"{PREFIX}/backend", f"{PREFIX}/frontend"}
+    assert repositories(site) == {f"{PREFIX}/backend", f"{PREFIX}/frontend"}
     assert any(
-        b["Name"].startswith(f"{PREFIX}-tfstate-") for b in sandbox.client("s3").list_buckets()["Buckets"]
+        b["Name"].startswith(f"{PREFIX}-tfstate-") for b in site.client("s3").list_buckets()["Buckets"]
     )
-    assert sandbox.client("iam").get_role(RoleName=ROLE)["Role"]["Arn"]
+    assert site.client("iam").get_role(RoleName=ROLE)["Role"]["Arn"]
 
 
-def test_site_again_changes_nothing(sandbox):
-    run = sandbox.playbook("site.yml")
+@pytest.mark.after_first_converge
+def test_site_again_changes_nothing(site):
+    run = site.playbook("site.yml")
     assert run.returncode == 0, run.output
     assert run.changed == 0, run.output
 
 
-def test_site_in_check_mode_changes_nothing(sandbox):
-    run = sandbox.playbook("site.yml", "--check")
+@pytest.mark.after_first_converge
+def test_site_in_check_mode_changes_nothing(site):
+    run = site.playbook("site.yml", "--check")
     assert run.returncode == 0, run.output
     assert run.changed == 0, run.output
 
 
-def test_teardown_keeps_the_state_backend_by_default(sandbox):
-    run = sandbox.playbook("teardown.yml")
+def test_state_bucket_takes_versions_over_the_tls_only_policy(site):
+    """The bucket policy denies plain HTTP; the sandbox endpoint counts as the HTTPS front door. The state
+    files written here stay: a converged account holds them, and the teardown below deletes them."""
+    s3, bucket = site.client("s3"), state_bucket(site)
+    assert "aws:SecureTransport" in s3.get_bucket_policy(Bucket=bucket)["Policy"]
+    s3.put_object(Bucket=bucket, Key=STATE_KEY, Body=b'{"serial": 1}')
+    s3.put_object(Bucket=bucket, Key=STATE_KEY, Body=b'{"serial": 2}')
+    s3.delete_object(Bucket=bucket, Key=STATE_KEY)  # a delete marker
+    # A version written while versioning was suspended has VersionId "null".
+    s3.put_bucket_versioning(Bucket=bucket, VersioningConfiguration={"Status": "Suspended"})
+    s3.put_object(Bucket=bucket, Key="eks/terraform.tfstate", Body=b'{"serial": 1}')
+    s3.put_bucket_versioning(Bucket=bucket, VersioningConfiguration={"Status": "Enabled"})
+    version_ids, markers = versions_of(site, bucket)
+    assert len(version_ids) == 3
+    assert "null" in version_ids
+    assert markers == 1
+
+
+def test_teardown_in_check_mode_reports_and_deletes_nothing(site):
+    bucket = state_bucket(site)
+    before = versions_of(site, bucket)
+    assert before[0], "the state bucket holds versions (the test above)"
+    run = site.playbook("teardown.yml", "--check", "-e", "teardown_state_backend=true")
     assert run.returncode == 0, run.output
-    left = our_leftovers(sandbox)
+    assert "Check mode: nothing was deleted, so the sweep judges nothing." in run.output
+    assert f"repository/{PREFIX}/backend" in run.output  # what a real teardown must remove
+    assert f"arn:aws:s3:::{bucket}" in run.output
+    assert run.changed > 0, run.output
+    assert repositories(site) == {f"{PREFIX}/backend", f"{PREFIX}/frontend"}
+    assert versions_of(site, bucket) == before
+
+
+@pytest.mark.site_teardown
+def test_teardown_keeps_the_state_backend_by_default(site):
+    run = site.playbook("teardown.yml")
+    assert run.returncode == 0, run.output
+    left = our_leftovers(site)
     assert len(left) == 4, left  # the bucket and the lock table, each seen by tag and by listing
     assert all("tfstate" in arn for arn in left), left
 
 
-def test_sweep_fails_on_a_leftover(sandbox):
-    ecr = sandbox.client("ecr")
+@pytest.mark.site_teardown
+def test_sweep_fails_on_a_leftover(site):
+    ecr = site.client("ecr")
     stray = ecr.create_repository(
         repositoryName="ecommerce-demo/stray",
         tags=[{"Key": "Project", "Value": "ecommerce-demo"}, {"Key": "Environment", "Value": "sandbox"}],
     )["repository"]["repositoryArn"]
     try:
-        run = sandbox.playbook("teardown.yml")
+        run = site.playbook("teardown.yml")
         assert run.returncode != 0
         assert f"Left behind: {stray}" in run.output
     finally:
         ecr.delete_repository(repositoryName="ecommerce-demo/stray")
 
 
-def test_teardown_with_state_backend_leaves_nothing(sandbox):
-    run = sandbox.playbook("teardown.yml", "-e", "teardown_state_backend=true")
+@pytest.mark.site_teardown
+def test_untagged_repository_named_like_ours_fails_the_sweep(site):
+    """Made by hand, or left by a run that failed between creating and tagging: found by its name."""
+    ecr = site.client("ecr")
+    stray = ecr.create_repository(repositoryName=f"{PREFIX}/worker")["repository"]["repositoryArn"]
+    try:
+        run = site.playbook("teardown.yml")
+        assert run.returncode != 0, run.output
+        assert f"Left behind: {stray}." in run.output
+        assert f"Found by name only (untagged, or tagged only in part): {stray}." in run.output
+    finally:
+        ecr.delete_repository(repositoryName=f"{PREFIX}/worker")
+    assert repositories(site) == set()
+
+
+@pytest.mark.site_teardown
+def test_teardown_with_state_backend_deletes_the_versioned_bucket_and_leaves_nothing(site):
+    bucket = state_bucket(site)
+    assert versions_of(site, bucket)[0], "the state bucket holds versions (a test above)"
+    run = site.playbook("teardown.yml", "-e", "teardown_state_backend=true")
     assert run.returncode == 0, run.output
-    assert our_leftovers(sandbox) == []
-    again = sandbox.playbook("teardown.yml", "-e", "teardown_state_backend=true")
+    assert bucket not in [b["Name"] for b in site.client("s3").list_buckets()["Buckets"]]
+    assert site.client("dynamodb").list_tables()["TableNames"] == []
+    assert our_leftovers(site) == []
+    again = site.playbook("teardown.yml", "-e", "teardown_state_backend=true")
     assert again.returncode == 0, again.output
     assert again.changed == 0, again.output
