@@ -32,5 +32,10 @@ $(STAMP): requirements.txt app/requirements.txt
 include mk/*.mk
 
 .PHONY: test bench
-test: lint test-unit test-kube test-app test-molecule test-e2e test-build docs ## every tier of tests (CI runs this)
+# The tiers of `make test`, in turn (lint and test-app by their parts, so that each part is timed);
+# `a+b` runs a and b at the same time. tests/support/tiers.py prints each tier's wall and CPU time at the
+# end, and stops at the first failure (all of them with make -k).
+TEST_TIERS ?= $(LINT_CHECKS) test-unit test-kube $(APP_TESTS) test-molecule test-e2e test-build docs
+test: $(STAMP) ## every tier of tests (CI runs this), then each tier's wall and CPU time
+	@$(BIN)/python tests/support/tiers.py $(TEST_TIERS)
 bench: bench-kube bench-app bench-converge ## benchmarks: print figures, never fail on time

@@ -1,10 +1,13 @@
 # Static checks and the tiers of tests that belong to the collection itself (roles, modules, playbooks).
 
-.PHONY: lint lint-ansible lint-yaml lint-python lint-workflows test-unit test-app test-molecule test-e2e
+.PHONY: lint lint-ansible lint-yaml lint-python lint-workflows test-unit test-app test-molecule test-e2e test-e2e-mitogen \
+  test-e2e-linear
 
 MOLECULE_SCENARIOS := $(notdir $(patsubst %/molecule.yml,%,$(wildcard molecule/*/molecule.yml)))
+LINT_CHECKS := lint-yaml lint-python lint-ansible lint-dockerfiles lint-workflows sanity validate-manifests
+APP_TESTS := test-app-backend test-app-frontend test-app-packaging test-browser
 
-lint: lint-yaml lint-python lint-ansible lint-dockerfiles lint-workflows sanity validate-manifests ## every static check
+lint: $(LINT_CHECKS) ## every static check
 
 lint-yaml: $(STAMP)
 	@$(BIN)/yamllint --strict .
@@ -23,18 +26,27 @@ lint-workflows: $(STAMP) ## the GitHub Actions workflows: GitHub's schema, actio
 test-unit: $(STAMP) ## unit tests: module_utils, modules, role argument validation, the sandbox
 	@$(BIN)/python -m pytest tests/unit tests/sandbox -p no:cacheprovider
 
-test-app: test-app-backend test-app-frontend test-app-packaging test-browser ## every storefront test
+test-app: $(APP_TESTS) ## every storefront test
 
-test-molecule: sandbox-up ## every role's molecule scenario against the sandbox
-	@for scenario in $(MOLECULE_SCENARIOS); do \
-	  echo "== molecule test -s $$scenario"; \
-	  $(BIN)/molecule test -s $$scenario || exit 1; \
-	done
+# A scenario mostly waits (playbook start-up, module calls the sandbox answers one at a time), so one lane
+# keeps about one core busy: $(MOLECULE_LANES) lanes, each a private sandbox of its own (fresh ports and
+# SANDBOX_HOME, whatever sandbox you have running is left alone), take the scenarios from one queue.
+# MOLECULE_LANES=1 runs them in turn; `molecule test -s <scenario>` runs one against your sandbox.
+MOLECULE_LANES ?= 2
+test-molecule: $(STAMP) $(BIN)/helm ## every role's molecule scenario, side by side in lanes (MOLECULE_LANES=2) of private sandboxes
+	@$(BIN)/python -m tests.support.molecule_lanes --lanes $(MOLECULE_LANES) $(MOLECULE_SCENARIOS)
 
-# With the persistent interpreter (mitogen, ansible.cfg's default), then the site's own end-to-end run
-# again without it (its off switch), so that both paths stay green; the other end-to-end files exercise
-# the roles, not the strategy, and run once to keep `make test` within its time.
-test-e2e: $(STAMP) $(BIN)/helm $(CHROMIUM) ## a fresh sandbox: site.yml twice, --check, teardown.yml, sweep; with and without mitogen
+# Every end-to-end file with the persistent interpreter (mitogen, ansible.cfg's default), and at the same
+# time the site's own end-to-end file again without it (its off switch), so that both paths stay green;
+# the other files exercise the roles, not the strategy. Each run is on private sandboxes of its own; its
+# output is printed whole when it ends. The files share one converged site (tests/e2e/conftest.py).
+test-e2e: $(STAMP) $(BIN)/helm $(CHROMIUM) ## site.yml on a fresh sandbox, again, --check, drift, teardown, sweep; with and without mitogen
+	@$(MAKE) --no-print-directory -j2 --output-sync=target test-e2e-mitogen test-e2e-linear
+
+test-e2e-mitogen: $(STAMP) $(BIN)/helm $(CHROMIUM)
+	@echo "== every end-to-end file, with mitogen"
 	@$(BIN)/python -m pytest tests/e2e -p no:cacheprovider
+
+test-e2e-linear: $(STAMP) $(BIN)/helm $(CHROMIUM)
 	@echo "== site.yml end to end again without mitogen (ANSIBLE_STRATEGY=linear)"
 	@ANSIBLE_STRATEGY=linear $(BIN)/python -m pytest tests/e2e/test_site.py -p no:cacheprovider

@@ -1,4 +1,26 @@
-"""A fresh sandbox of its own (private SANDBOX_HOME, free ports) for the end-to-end run."""
+"""Fixtures of the end-to-end tier: private sandboxes (private SANDBOX_HOME, free ports) and the shared site.
+
+`site` (session): one private sandbox on which site.yml converges once, shared by every file of the
+session, so that the first converge (the costly run) is paid once, not once per file. Its life:
+
+1. On the empty account, `site.yml --check --diff`, when a collected test asks for it (`site_empty_plan`).
+2. `site.yml --diff`, the first converge (`site.first_converge`). The fixture fails, and with it every
+   test that uses it, when either run fails.
+3. The tests marked `after_first_converge`, in file order: they see the account exactly as the first
+   converge left it (a second run, a plan of the converged account). They must leave it unchanged.
+4. The unmarked tests that use `site`, in file order. Each may change the account (drift, a stray
+   resource) but must leave it converged as site.yml leaves it: drift repaired by a run of site.yml, what it
+   added deleted in a `finally`.
+5. The tests marked `site_teardown`, last: first test_site.py's (teardown.yml of the converged site, the
+   sweep on leftovers, the full teardown that leaves nothing of ours), then other files' in file order,
+   on the empty account.
+
+Collection puts the tests in that order (pytest_collection_modifyitems below), whatever files are selected.
+tests/e2e/README.md says how a new check plugs in.
+
+`sandbox` (module): a fresh private sandbox for a file whose account must hold something the site does not
+(another playbook, two environments); use it only for that, since each costs a converge of its own.
+"""
 
 from __future__ import annotations
 
@@ -16,6 +38,32 @@ from tests.support.sandbox_cli import private_sandbox
 
 REPO = Path(__file__).resolve().parents[2]
 BIN = Path(sys.executable).parent
+
+AFTER_FIRST_CONVERGE = "after_first_converge"
+SITE_TEARDOWN = "site_teardown"
+SITE_FILE = "test_site.py"  # its teardown tests come first in the teardown stage
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    config.addinivalue_line(
+        "markers", f"{AFTER_FIRST_CONVERGE}: right after the shared site's first converge; changes nothing"
+    )
+    config.addinivalue_line(
+        "markers", f"{SITE_TEARDOWN}: tears the shared site down; runs after every other test"
+    )
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """The shared site's stages in order (see the module's docstring); file order within each stage."""
+
+    def stage(item: pytest.Item) -> tuple[int, int]:
+        if item.get_closest_marker(AFTER_FIRST_CONVERGE):
+            return (0, 0)
+        if item.get_closest_marker(SITE_TEARDOWN):
+            return (2, 0 if item.path.name == SITE_FILE else 1)
+        return (1, 0)
+
+    items.sort(key=stage)  # stable: the collected order holds within a stage
 
 
 @dataclass
@@ -84,6 +132,16 @@ class Sandbox:
         return Run(result.returncode, stats, result.stdout[-6000:] + result.stderr[-3000:], document)
 
 
+@dataclass
+class Site(Sandbox):
+    """The shared sandbox after site.yml's first converge, with the runs that got it there."""
+
+    first_converge: Run | None = None
+    # `site.yml --check --diff` on the empty account; made only when a collected test asks for it
+    # (the `site_empty_plan` fixture).
+    empty_plan: Run | None = None
+
+
 @pytest.fixture(scope="module")
 def sandbox(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Sandbox]:
     """A module's own sandbox: every component site.yml needs (its app phase: the Kubernetes emulator, and
@@ -91,3 +149,24 @@ def sandbox(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFac
     components = getattr(request.module, "SANDBOX_COMPONENTS", ("aws", "kube", "postgres", "redis"))
     with private_sandbox(tmp_path_factory.mktemp("e2e-sandbox"), *components) as env:
         yield Sandbox(env)
+
+
+@pytest.fixture(scope="session")
+def site(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Site]:
+    # Every component site.yml needs: the add-ons and app phases' cluster (the Kubernetes emulator), and
+    # PostgreSQL and Redis for the local shop.
+    with private_sandbox(tmp_path_factory.mktemp("e2e-site"), "aws", "kube", "postgres", "redis") as env:
+        shared = Site(env)
+        # The plan of the empty account costs a run: made only when a collected test asks for it.
+        if any("site_empty_plan" in getattr(item, "fixturenames", ()) for item in request.session.items):
+            shared.empty_plan = shared.playbook("site.yml", "--check", "--diff")
+            assert shared.empty_plan.returncode == 0, shared.empty_plan.output
+        shared.first_converge = shared.playbook("site.yml", "--diff")
+        assert shared.first_converge.returncode == 0, shared.first_converge.output
+        yield shared
+
+
+@pytest.fixture
+def site_empty_plan(site: Site) -> Run:
+    """`site.yml --check --diff` on the shared sandbox's empty account, before its first converge."""
+    return site.empty_plan

@@ -1,5 +1,7 @@
 """`--check --diff` is a plan: on an empty, a converged and a drifted account it reports exactly the
-changes a real run then makes (issue 7). Fresh sandbox of its own; the steps run in file order.
+changes a real run then makes (issue 7). On the shared site (tests/e2e/conftest.py): its plan of the
+empty account and its first converge, then a converged, a drifted and a repaired account; the steps run
+in file order and leave the account converged.
 
 Each step compares the set of changed task names of a check run with that of the real run after it,
 so a task that a check run skips (or reports without a diff) while the real run changes it fails here.
@@ -69,18 +71,18 @@ def only(changed: dict[str, list[dict]], prefix: str) -> list[dict]:
 
 
 @pytest.fixture(scope="module")
-def play(sandbox):
+def play(site):
     def run(*args: str) -> tuple[Run, dict[str, list[dict]]]:
-        result = sandbox.playbook("site.yml", *args)
+        result = site.playbook("site.yml", *args)
         assert result.returncode == 0, result.output
         return result, changed_tasks(result)
 
     return run
 
 
-def test_check_on_an_empty_account_predicts_the_converge(play):
-    check, planned = play("--check", "--diff")
-    converge, made = play("--diff")
+def test_check_on_an_empty_account_predicts_the_converge(site, site_empty_plan):
+    check, planned = site_empty_plan, changed_tasks(site_empty_plan)
+    converge, made = site.first_converge, changed_tasks(site.first_converge)  # site.yml --diff
     assert set(planned) == set(made), (sorted(planned), sorted(made))
     assert check.changed == converge.changed > 0
     assert any(r["role"] in DIFF_ROLES for results in planned.values() for r in results)
@@ -117,8 +119,8 @@ def drift(sandbox) -> None:
     )
 
 
-def test_check_reports_every_drift_with_a_diff_and_the_run_repairs_exactly_those(sandbox, play):
-    drift(sandbox)
+def test_check_reports_every_drift_with_a_diff_and_the_run_repairs_exactly_those(site, play):
+    drift(site)
     check, planned = play("--check", "--diff")
     assert {name for name in planned} == {
         name for name in planned if any(name.startswith(t) for t in DRIFT_TASKS.values())
@@ -148,7 +150,7 @@ def test_check_reports_every_drift_with_a_diff_and_the_run_repairs_exactly_those
     )
 
     # Nothing was touched by the check run.
-    iam = sandbox.client("iam")
+    iam = site.client("iam")
     assert sorted(iam.list_role_policies(RoleName=ROLE)["PolicyNames"]) == [
         "break-glass",
         "ecr-push-eks-describe",
@@ -159,8 +161,8 @@ def test_check_reports_every_drift_with_a_diff_and_the_run_repairs_exactly_those
     assert converge.changed == check.changed
     assert len(only(repaired, DRIFT_TASKS["repositories"])) == 2
 
-    s3 = sandbox.client("s3")
-    bucket = bucket_name(sandbox)
+    s3 = site.client("s3")
+    bucket = bucket_name(site)
     assert s3.get_bucket_versioning(Bucket=bucket)["Status"] == "Enabled"
     assert all(s3.get_public_access_block(Bucket=bucket)["PublicAccessBlockConfiguration"].values())
     assert "aws:SecureTransport" in s3.get_bucket_policy(Bucket=bucket)["Policy"]

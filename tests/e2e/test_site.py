@@ -1,7 +1,9 @@
-"""End to end on a fresh sandbox: site.yml, a shopper buying on the local shop in headless Chromium, site.yml
-again (changed=0), --check (changed=0), teardown, sweep.
+"""End to end on the shared site (tests/e2e/conftest.py): site.yml, a shopper buying on the local shop in
+headless Chromium, again (changed=0), --check (changed=0); teardown under --check; teardown, the sweep
+failing on leftovers tagged or named like ours (or by the load balancer controller's cluster tag), and the
+versioned state bucket (versions, delete markers, a "null" version) deleted for good.
 
-The steps depend on each other and run in file order (one module-scoped sandbox).
+`make test-e2e` runs this file a second time, alone, without mitogen (ANSIBLE_STRATEGY=linear).
 """
 
 from __future__ import annotations
@@ -18,6 +20,7 @@ __all__ = ["browser"]
 PROJECT_TAG = {"Key": "Project", "Values": ["ecommerce-demo"]}
 PREFIX = "ecommerce-demo-sandbox"  # project_name_prefix of inventories/local (environment "sandbox")
 ROLE = f"{PREFIX}-github-actions"
+STATE_KEY = "network/terraform.tfstate"
 # The add-ons phase's Helm releases, by namespace (roles/addons).
 ADDON_RELEASES = {
     "aws-load-balancer-controller": "kube-system",
@@ -42,31 +45,45 @@ def our_leftovers(sandbox) -> list[str]:
     return sorted(set(found))
 
 
-def test_site_provisions_the_platform(sandbox):
-    run = sandbox.playbook("site.yml")
-    assert run.returncode == 0, run.output
+def state_bucket(sandbox) -> str:
+    names = [b["Name"] for b in sandbox.client("s3").list_buckets()["Buckets"]]
+    buckets = [name for name in names if name.startswith(f"{PREFIX}-tfstate-")]
+    assert len(buckets) == 1, names
+    return buckets[0]
+
+
+def versions_of(sandbox, bucket: str) -> tuple[list[str], int]:
+    listed = sandbox.client("s3").list_object_versions(Bucket=bucket)
+    return [v["VersionId"] for v in listed.get("Versions", [])], len(listed.get("DeleteMarkers", []))
+
+
+def repositories(sandbox) -> set[str]:
+    return {r["repositoryName"] for r in sandbox.client("ecr").describe_repositories()["repositories"]}
+
+
+@pytest.mark.after_first_converge
+def test_site_provisions_the_platform(site):
+    run = site.first_converge
     assert run.changed > 0
-    repositories = {
-        r["repositoryName"] for r in sandbox.client("ecr").describe_repositories()["repositories"]
-    }
-    assert repositories == {f"{PREFIX}/backend", f"{PREFIX}/frontend"}
+    assert repositories(site) == {f"{PREFIX}/backend", f"{PREFIX}/frontend"}
     assert any(
-        b["Name"].startswith(f"{PREFIX}-tfstate-") for b in sandbox.client("s3").list_buckets()["Buckets"]
+        b["Name"].startswith(f"{PREFIX}-tfstate-") for b in site.client("s3").list_buckets()["Buckets"]
     )
-    assert sandbox.client("iam").get_role(RoleName=ROLE)["Role"]["Arn"]
-    assert sandbox.helm_releases() == ADDON_RELEASES
+    assert site.client("iam").get_role(RoleName=ROLE)["Role"]["Arn"]
+    assert site.helm_releases() == ADDON_RELEASES
 
 
-def shop_url(sandbox) -> str:
-    return f"http://127.0.0.1:{sandbox.env['SANDBOX_SHOP_PORT']}"
+def shop_url(site) -> str:
+    return f"http://127.0.0.1:{site.env['SANDBOX_SHOP_PORT']}"
 
 
-def test_a_shopper_buys_a_product_on_the_local_shop(sandbox, browser):
+@pytest.mark.after_first_converge
+def test_a_shopper_buys_a_product_on_the_local_shop(site, browser):
     """The app phase left the shop running on the sandbox's data stores, with the seeded credentials."""
     context, page, browser_errors = open_page(browser, javascript=True)
     try:
         buy_from_the_home_page(
-            page, shop_url(sandbox), javascript=True, email="ada@example.com", name="Ada Lovelace"
+            page, shop_url(site), javascript=True, email="ada@example.com", name="Ada Lovelace"
         )
         SCREENSHOT.parent.mkdir(exist_ok=True)
         page.screenshot(path=str(SCREENSHOT.with_name("sandbox-shop-order.png")), full_page=True)
@@ -75,47 +92,133 @@ def test_a_shopper_buys_a_product_on_the_local_shop(sandbox, browser):
     assert browser_errors == []
 
 
-def test_site_again_changes_nothing(sandbox):
-    run = sandbox.playbook("site.yml")
+@pytest.mark.after_first_converge
+def test_site_again_changes_nothing(site):
+    run = site.playbook("site.yml")
     assert run.returncode == 0, run.output
     assert run.changed == 0, run.output
 
 
-def test_site_in_check_mode_changes_nothing(sandbox):
-    run = sandbox.playbook("site.yml", "--check")
+@pytest.mark.after_first_converge
+def test_site_in_check_mode_changes_nothing(site):
+    run = site.playbook("site.yml", "--check")
     assert run.returncode == 0, run.output
     assert run.changed == 0, run.output
 
 
-def test_teardown_keeps_the_state_backend_by_default(sandbox):
-    run = sandbox.playbook("teardown.yml")
+def test_state_bucket_takes_versions_over_the_tls_only_policy(site):
+    """The bucket policy denies plain HTTP; the sandbox endpoint counts as the HTTPS front door. The state
+    files written here stay: a converged account holds them, and the teardown below deletes them."""
+    s3, bucket = site.client("s3"), state_bucket(site)
+    assert "aws:SecureTransport" in s3.get_bucket_policy(Bucket=bucket)["Policy"]
+    s3.put_object(Bucket=bucket, Key=STATE_KEY, Body=b'{"serial": 1}')
+    s3.put_object(Bucket=bucket, Key=STATE_KEY, Body=b'{"serial": 2}')
+    s3.delete_object(Bucket=bucket, Key=STATE_KEY)  # a delete marker
+    # A version written while versioning was suspended has VersionId "null".
+    s3.put_bucket_versioning(Bucket=bucket, VersioningConfiguration={"Status": "Suspended"})
+    s3.put_object(Bucket=bucket, Key="eks/terraform.tfstate", Body=b'{"serial": 1}')
+    s3.put_bucket_versioning(Bucket=bucket, VersioningConfiguration={"Status": "Enabled"})
+    version_ids, markers = versions_of(site, bucket)
+    assert len(version_ids) == 3
+    assert "null" in version_ids
+    assert markers == 1
+
+
+def test_teardown_in_check_mode_reports_and_deletes_nothing(site):
+    bucket = state_bucket(site)
+    before = versions_of(site, bucket)
+    assert before[0], "the state bucket holds versions (the test above)"
+    run = site.playbook("teardown.yml", "--check", "-e", "teardown_state_backend=true")
     assert run.returncode == 0, run.output
-    with pytest.raises(urllib.error.URLError, match="Connection refused"):  # shop stopped
-        urllib.request.urlopen(shop_url(sandbox), timeout=5)  # noqa: S310
-    left = our_leftovers(sandbox)
+    assert "Check mode: nothing was deleted, so the sweep judges nothing." in run.output
+    assert f"repository/{PREFIX}/backend" in run.output  # what a real teardown must remove
+    assert f"arn:aws:s3:::{bucket}" in run.output
+    assert run.changed > 0, run.output
+    assert repositories(site) == {f"{PREFIX}/backend", f"{PREFIX}/frontend"}
+    assert versions_of(site, bucket) == before
+
+
+@pytest.mark.site_teardown
+def test_teardown_keeps_the_state_backend_by_default(site):
+    run = site.playbook("teardown.yml")
+    assert run.returncode == 0, run.output
+    with pytest.raises(urllib.error.URLError, match="Connection refused"):  # the local shop stopped
+        urllib.request.urlopen(shop_url(site), timeout=5)  # noqa: S310
+    assert site.helm_releases() == {}
+    left = our_leftovers(site)
     assert len(left) == 4, left  # the bucket and the lock table, each seen by tag and by listing
     assert all("tfstate" in arn for arn in left), left
 
 
-def test_sweep_fails_on_a_leftover(sandbox):
-    ecr = sandbox.client("ecr")
+@pytest.mark.site_teardown
+def test_sweep_fails_on_a_leftover(site):
+    ecr = site.client("ecr")
     stray = ecr.create_repository(
         repositoryName="ecommerce-demo/stray",
         tags=[{"Key": "Project", "Value": "ecommerce-demo"}, {"Key": "Environment", "Value": "sandbox"}],
     )["repository"]["repositoryArn"]
     try:
-        run = sandbox.playbook("teardown.yml")
+        run = site.playbook("teardown.yml")
         assert run.returncode != 0
         assert f"Left behind: {stray}" in run.output
     finally:
         ecr.delete_repository(repositoryName="ecommerce-demo/stray")
 
 
-def test_teardown_with_state_backend_leaves_nothing(sandbox):
-    run = sandbox.playbook("teardown.yml", "-e", "teardown_state_backend=true")
+@pytest.mark.site_teardown
+def test_untagged_repository_named_like_ours_fails_the_sweep(site):
+    """Made by hand, or left by a run that failed between creating and tagging: found by its name."""
+    ecr = site.client("ecr")
+    stray = ecr.create_repository(repositoryName=f"{PREFIX}/worker")["repository"]["repositoryArn"]
+    try:
+        run = site.playbook("teardown.yml")
+        assert run.returncode != 0, run.output
+        assert f"Left behind: {stray}." in run.output
+        assert f"Found by name only (untagged, or tagged only in part): {stray}." in run.output
+    finally:
+        ecr.delete_repository(repositoryName=f"{PREFIX}/worker")
+    assert repositories(site) == set()
+
+
+@pytest.mark.site_teardown
+def test_load_balancer_left_by_the_controller_fails_the_sweep(site):
+    """An ALB the AWS Load Balancer Controller made for the cluster (its tags, not ours), left behind."""
+    ec2, elbv2 = site.client("ec2"), site.client("elbv2")
+    vpc = ec2.create_vpc(CidrBlock="10.99.0.0/16")["Vpc"]["VpcId"]
+    subnets = [
+        ec2.create_subnet(VpcId=vpc, CidrBlock=f"10.99.{i}.0/24", AvailabilityZone=f"us-east-1{zone}")[
+            "Subnet"
+        ]["SubnetId"]
+        for i, zone in enumerate("ab")
+    ]
+    tags = [
+        {"Key": "elbv2.k8s.aws/cluster", "Value": PREFIX},
+        {"Key": "ingress.k8s.aws/stack", "Value": "storefront/storefront"},
+    ]
+    stray = elbv2.create_load_balancer(Name="k8s-storefro-storefro-0123456789", Subnets=subnets, Tags=tags)[
+        "LoadBalancers"
+    ][0]["LoadBalancerArn"]
+    try:
+        run = site.playbook("teardown.yml")
+        assert run.returncode != 0, run.output
+        assert "Left behind: " in run.output
+        assert stray in run.output
+    finally:
+        elbv2.delete_load_balancer(LoadBalancerArn=stray)
+        for subnet in subnets:
+            ec2.delete_subnet(SubnetId=subnet)
+        ec2.delete_vpc(VpcId=vpc)
+
+
+@pytest.mark.site_teardown
+def test_teardown_with_state_backend_deletes_the_versioned_bucket_and_leaves_nothing(site):
+    bucket = state_bucket(site)
+    assert versions_of(site, bucket)[0], "the state bucket holds versions (a test above)"
+    run = site.playbook("teardown.yml", "-e", "teardown_state_backend=true")
     assert run.returncode == 0, run.output
-    assert our_leftovers(sandbox) == []
-    again = sandbox.playbook("teardown.yml", "-e", "teardown_state_backend=true")
+    assert bucket not in [b["Name"] for b in site.client("s3").list_buckets()["Buckets"]]
+    assert site.client("dynamodb").list_tables()["TableNames"] == []
+    assert our_leftovers(site) == []
+    again = site.playbook("teardown.yml", "-e", "teardown_state_backend=true")
     assert again.returncode == 0, again.output
     assert again.changed == 0, again.output
-    assert sandbox.helm_releases() == {}

@@ -30,9 +30,14 @@ def run_sandbox_cli(env: dict[str, str], *args: str, timeout: float) -> subproce
 @contextmanager
 def private_sandbox(home: Path, *components: str) -> Iterator[dict[str, str]]:
     """A sandbox of its own (SANDBOX_HOME `home`, free ports, none of the caller's AWS settings) with
-    `components` up; yields its environment and stops it however the caller ends."""
+    `components` up; yields its environment and stops it however the caller ends.
+
+    PWD is `home` too: what a run writes under $PWD/artifacts (the eks role's kubeconfig and ClusterConfig)
+    belongs to this sandbox, so runs side by side in one checkout do not overwrite each other's files, nor
+    the checkout's own."""
     env = {
         **{k: v for k, v in os.environ.items() if not k.startswith(("AWS_", "SANDBOX_", "KUBECONFIG"))},
+        "PWD": str(home),
         "SANDBOX_HOME": str(home),
         "SANDBOX_AWS_PORT": str(free_port()),
         "SANDBOX_KUBE_PORT": str(free_port()),
