@@ -21,12 +21,13 @@ PROJECT_TAG = {"Key": "Project", "Values": ["ecommerce-demo"]}
 PREFIX = "ecommerce-demo-sandbox"  # project_name_prefix of inventories/local (environment "sandbox")
 ROLE = f"{PREFIX}-github-actions"
 STATE_KEY = "network/terraform.tfstate"
-# The add-ons phase's Helm releases, by namespace (roles/addons).
-ADDON_RELEASES = {
+# The Helm releases by namespace: the add-ons phase's (roles/addons) and the app's (roles/app_deploy).
+RELEASES = {
     "aws-load-balancer-controller": "kube-system",
     "external-secrets": "external-secrets",
     "cluster-autoscaler": "kube-system",
     "argo-cd": "argocd",
+    "storefront": "storefront",
 }
 
 
@@ -70,7 +71,7 @@ def test_site_provisions_the_platform(site):
         b["Name"].startswith(f"{PREFIX}-tfstate-") for b in site.client("s3").list_buckets()["Buckets"]
     )
     assert site.client("iam").get_role(RoleName=ROLE)["Role"]["Arn"]
-    assert site.helm_releases() == ADDON_RELEASES
+    assert site.helm_releases() == RELEASES
 
 
 def shop_url(site) -> str:
