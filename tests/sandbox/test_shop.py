@@ -59,6 +59,15 @@ def test_shop_lifecycle(sandbox_env: dict[str, str], run_sandbox) -> None:
             aws_access_key_id="sandbox",
             aws_secret_access_key="sandbox",
         )
+        # Before the services phase has seeded the secrets: a plan (site.yml --check on an empty account)
+        # says what a run will do; a real run refuses.
+        early_plan = shop(run_sandbox, env, "--check")
+        assert early_plan["changed"], early_plan
+        assert len(early_plan["actions"]) == 3, early_plan
+        refused = run_sandbox(env, "shop", *SECRETS)
+        assert refused.returncode != 0
+        assert "not found" in refused.stderr, refused.stderr
+
         database = {"username": "shopper", "password": PASSWORD, "dbname": "shop", "host": "x", "port": 5432}
         secretsmanager.create_secret(Name="t/rds-password", SecretString=json.dumps(database))
         secretsmanager.create_secret(Name="t/redis-auth", SecretString=json.dumps({"auth_token": TOKEN}))
