@@ -164,7 +164,7 @@ def _wanted_rules(rules):
         else:
             port_ranges = []
             for port in rule.get("ports", []):
-                low, _, high = str(port).partition("-")
+                low, _dash, high = str(port).partition("-")
                 port_ranges.append((int(low), int(high or low)))
             if "from_port" in rule:
                 port_ranges.append((int(rule["from_port"]), int(rule["to_port"])))
