@@ -11,6 +11,7 @@ import boto3
 import pytest
 from ansible.module_utils.testing import patch_module_args
 from botocore.stub import Stubber
+from moto import mock_aws
 
 REGION = "us-east-1"
 CONNECTION = {"region": REGION, "access_key": "testing", "secret_key": "testing"}
@@ -30,6 +31,16 @@ def run_module(capsys):
         return json.loads(capsys.readouterr().out)
 
     return run
+
+
+@pytest.fixture
+def moto_client():
+    """moto_client("s3") -> a boto3 client on moto's in-process AWS (mock_aws, active for the whole test),
+    in the region and with the credentials of CONNECTION."""
+    with mock_aws():
+        yield lambda service: boto3.client(
+            service, region_name=REGION, aws_access_key_id="testing", aws_secret_access_key="testing"
+        )
 
 
 @pytest.fixture

@@ -4,10 +4,8 @@ A botocore Stubber checks what moto cannot show: which calls check mode makes (n
 anything) and that removed tags are untagged by key.
 """
 
-import boto3
 import pytest
 from ansible_collections.ecommerce_demo.platform.plugins.modules import ecr_tags as tags_module
-from moto import mock_aws
 
 REGION = "us-east-1"
 MOTO_ACCOUNT = "123456789012"
@@ -17,13 +15,10 @@ TAGS = {"Project": "ecommerce-demo", "Environment": "sandbox", "ManagedBy": "ans
 
 
 @pytest.fixture
-def ecr():
-    with mock_aws():
-        client = boto3.client(
-            "ecr", region_name=REGION, aws_access_key_id="testing", aws_secret_access_key="testing"
-        )
-        client.create_repository(repositoryName=REPOSITORY)
-        yield client
+def ecr(moto_client):
+    client = moto_client("ecr")
+    client.create_repository(repositoryName=REPOSITORY)
+    return client
 
 
 def tags_of(ecr):

@@ -4,7 +4,6 @@ moto (mock_aws, in-process) reproduces what AWS does when VersionId "null" is dr
 is added and DeleteBucket fails with BucketNotEmpty), so the test shows both.
 """
 
-import boto3
 import pytest
 from ansible_collections.ecommerce_demo.platform.plugins.module_utils.s3_versions import (
     delete_batches,
@@ -12,27 +11,23 @@ from ansible_collections.ecommerce_demo.platform.plugins.module_utils.s3_version
 )
 from ansible_collections.ecommerce_demo.platform.plugins.modules import s3_bucket_empty as empty_module
 from botocore.exceptions import ClientError
-from moto import mock_aws
 
 REGION = "us-east-1"
 BUCKET = "ecommerce-demo-tfstate-123456789012-us-east-1"
 
 
 @pytest.fixture
-def s3():
-    with mock_aws():
-        client = boto3.client(
-            "s3", region_name=REGION, aws_access_key_id="testing", aws_secret_access_key="testing"
-        )
-        client.create_bucket(Bucket=BUCKET)
-        client.put_bucket_versioning(Bucket=BUCKET, VersioningConfiguration={"Status": "Enabled"})
-        client.put_object(Bucket=BUCKET, Key="network/terraform.tfstate", Body=b"1")
-        client.put_object(Bucket=BUCKET, Key="network/terraform.tfstate", Body=b"2")
-        client.delete_object(Bucket=BUCKET, Key="network/terraform.tfstate")  # a delete marker
-        client.put_bucket_versioning(Bucket=BUCKET, VersioningConfiguration={"Status": "Suspended"})
-        client.put_object(Bucket=BUCKET, Key="eks/terraform.tfstate", Body=b"3")  # the "null" version
-        client.put_bucket_versioning(Bucket=BUCKET, VersioningConfiguration={"Status": "Enabled"})
-        yield client
+def s3(moto_client):
+    client = moto_client("s3")
+    client.create_bucket(Bucket=BUCKET)
+    client.put_bucket_versioning(Bucket=BUCKET, VersioningConfiguration={"Status": "Enabled"})
+    client.put_object(Bucket=BUCKET, Key="network/terraform.tfstate", Body=b"1")
+    client.put_object(Bucket=BUCKET, Key="network/terraform.tfstate", Body=b"2")
+    client.delete_object(Bucket=BUCKET, Key="network/terraform.tfstate")  # a delete marker
+    client.put_bucket_versioning(Bucket=BUCKET, VersioningConfiguration={"Status": "Suspended"})
+    client.put_object(Bucket=BUCKET, Key="eks/terraform.tfstate", Body=b"3")  # the "null" version
+    client.put_bucket_versioning(Bucket=BUCKET, VersioningConfiguration={"Status": "Enabled"})
+    return client
 
 
 def counts(s3):

@@ -3,23 +3,18 @@ check mode and diff say exactly what a real run uploads."""
 
 from pathlib import Path
 
-import boto3
 import pytest
 from ansible_collections.ecommerce_demo.platform.plugins.modules import s3_static_assets as assets_module
-from moto import mock_aws
 
 REGION = "us-east-1"
 BUCKET = "ecommerce-demo-assets-123456789012"
 
 
 @pytest.fixture
-def s3():
-    with mock_aws():
-        client = boto3.client(
-            "s3", region_name=REGION, aws_access_key_id="testing", aws_secret_access_key="testing"
-        )
-        client.create_bucket(Bucket=BUCKET)
-        yield client
+def s3(moto_client):
+    client = moto_client("s3")
+    client.create_bucket(Bucket=BUCKET)
+    return client
 
 
 @pytest.fixture
