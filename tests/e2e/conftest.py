@@ -41,6 +41,7 @@ BIN = Path(sys.executable).parent
 
 AFTER_FIRST_CONVERGE = "after_first_converge"
 SITE_TEARDOWN = "site_teardown"
+ANY_STRATEGY = "any_strategy"
 SITE_FILE = "test_site.py"  # its teardown tests come first in the teardown stage
 
 
@@ -50,6 +51,11 @@ def pytest_configure(config: pytest.Config) -> None:
     )
     config.addinivalue_line(
         "markers", f"{SITE_TEARDOWN}: tears the shared site down; runs after every other test"
+    )
+    config.addinivalue_line(
+        "markers",
+        f"{ANY_STRATEGY}: what it checks does not depend on the strategy plugin; the run without mitogen "
+        "(make test-e2e-linear) leaves it out",
     )
 
 
