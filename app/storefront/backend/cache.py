@@ -44,8 +44,10 @@ from redis.backoff import NoBackoff
 from redis.exceptions import RedisError
 
 from storefront.backend.config import BackendConfig
+from storefront.common.metrics import LoopCounter
 
-CACHE_LOOKUPS = Counter("storefront_cache_lookups_total", "Catalog cache lookups", ["result"])
+# Counted on every catalog request: without a lock (storefront.common.metrics.LoopCounter).
+CACHE_LOOKUPS = LoopCounter("storefront_cache_lookups_total", "Catalog cache lookups", ["result"])
 _HITS, _MISSES = CACHE_LOOKUPS.labels("hit"), CACHE_LOOKUPS.labels("miss")
 CACHE_LOADS = Counter("storefront_cache_loads_total", "Cache misses answered by reading PostgreSQL")
 CACHE_ERRORS = Counter("storefront_cache_errors_total", "Failed Redis calls, by operation", ["operation"])

@@ -6,8 +6,6 @@ import aiohttp_jinja2
 import jinja2
 from aiohttp import web
 
-from storefront.common.middlewares import service_middleware
-
 from .backend_client import backend_session_context
 from .config import FrontendConfig
 from .keys import CONFIG_KEY, STATIC_KEY
@@ -19,7 +17,8 @@ from .templating import template_filters, template_globals
 
 
 def create_app(config: FrontendConfig) -> web.Application:
-    app = web.Application(middlewares=[service_middleware, page_error_middleware])
+    # Request id, metrics and JSON errors are the service layer's (storefront.common.runner), around this.
+    app = web.Application(middlewares=[page_error_middleware])
     app[CONFIG_KEY] = config
     app[STATIC_KEY] = StaticManifest.build(config.static_dir)
     app[PAGE_CACHE_KEY] = PageCache(config.page_cache_seconds)
