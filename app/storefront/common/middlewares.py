@@ -30,6 +30,10 @@ from storefront.common.logs import request_id_var
 from storefront.common.metrics import observe_request
 
 Handler = Callable[[web.Request], Awaitable[web.StreamResponse]]
+# An application may show the HTTP errors the router raises (404, 405) its own way: this callable returns
+# the answer, or None for the JSON error document (the frontend shows a page on a page's address).
+ErrorPage = Callable[[web.Request, web.HTTPException], web.StreamResponse | None]
+HTTP_ERROR_PAGE = web.AppKey("http_error_page", ErrorPage)
 
 REQUEST_ID_HEADER = "X-Request-ID"
 # nginx's status for "the client closed the connection before the answer": counted, never sent.
@@ -79,6 +83,16 @@ def error_response(
     )
 
 
+def _http_error_response(request: web.Request, error: web.HTTPException) -> web.StreamResponse:
+    error_page = request.app.get(HTTP_ERROR_PAGE)
+    response = error_page(request, error) if error_page is not None else None
+    if response is None:
+        headers = {name: error.headers[name] for name in _KEPT_HEADERS if name in error.headers}
+        code = _CODE_BY_STATUS.get(error.status, "http_error")
+        response = error_response(error.status, code, error.reason, headers=headers)
+    return response
+
+
 def service_layer(handle: Handler) -> Handler:
     """`handle` (an application's request handler: routing, its middlewares, the view) wrapped in the
     service layer described above."""
@@ -107,9 +121,7 @@ def service_layer(handle: Handler) -> Handler:
                     status = error.status
                     error.headers[REQUEST_ID_HEADER] = request_id
                     raise
-                headers = {name: error.headers[name] for name in _KEPT_HEADERS if name in error.headers}
-                code = _CODE_BY_STATUS.get(error.status, "http_error")
-                response = error_response(error.status, code, error.reason, headers=headers)
+                response = _http_error_response(request, error)
             except ConnectionResetError:
                 # The client went away mid-request (typically mid-body): not a server fault, and nobody is
                 # left to read an answer. The response below is for aiohttp, which drops it quietly.

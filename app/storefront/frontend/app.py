@@ -6,10 +6,12 @@ import aiohttp_jinja2
 import jinja2
 from aiohttp import web
 
+from storefront.common.middlewares import HTTP_ERROR_PAGE
+
 from .backend_client import backend_session_context
 from .config import FrontendConfig
 from .keys import CONFIG_KEY, STATIC_KEY
-from .middlewares import page_error_middleware, set_html_headers
+from .middlewares import http_error_page, set_html_headers
 from .page_cache import PAGE_CACHE_KEY, PageCache
 from .routes import setup_routes
 from .static_assets import StaticManifest
@@ -17,8 +19,10 @@ from .templating import template_filters, template_globals
 
 
 def create_app(config: FrontendConfig) -> web.Application:
-    # Request id, metrics and JSON errors are the service layer's (storefront.common.runner), around this.
-    app = web.Application(middlewares=[page_error_middleware])
+    # No middleware: request id, metrics and errors are the service layer's (storefront.common.runner),
+    # which shows the router's errors on page addresses as pages.
+    app = web.Application()
+    app[HTTP_ERROR_PAGE] = http_error_page
     app[CONFIG_KEY] = config
     app[STATIC_KEY] = StaticManifest.build(config.static_dir)
     app[PAGE_CACHE_KEY] = PageCache(config.page_cache_seconds)
