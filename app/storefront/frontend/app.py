@@ -10,7 +10,7 @@ from storefront.common.middlewares import HTTP_ERROR_PAGE
 
 from .backend_client import backend_session_context
 from .config import FrontendConfig
-from .keys import CONFIG_KEY, STATIC_KEY
+from .keys import BACKEND_ORIGIN_KEY, CONFIG_KEY, STATIC_KEY
 from .middlewares import http_error_page, set_html_headers
 from .page_cache import PAGE_CACHE_KEY, PageCache
 from .routes import setup_routes
@@ -24,6 +24,7 @@ def create_app(config: FrontendConfig) -> web.Application:
     app = web.Application()
     app[HTTP_ERROR_PAGE] = http_error_page
     app[CONFIG_KEY] = config
+    app[BACKEND_ORIGIN_KEY] = str(config.backend_url)
     app[STATIC_KEY] = StaticManifest.build(config.static_dir)
     app[PAGE_CACHE_KEY] = PageCache(config.page_cache_seconds)
     environment = aiohttp_jinja2.setup(

@@ -11,7 +11,7 @@ from yarl import URL
 
 from storefront.common.middlewares import REQUEST_ID_HEADER, REQUEST_ID_KEY, error_response
 
-from .keys import BACKEND_SESSION_KEY, CONFIG_KEY
+from .keys import BACKEND_ORIGIN_KEY, BACKEND_SESSION_KEY
 
 log = logging.getLogger(__name__)
 
@@ -43,6 +43,8 @@ def end_to_end_headers(headers: CIMultiDictProxy[str]) -> CIMultiDict[str]:
         excluded = excluded.union(
             token.strip().lower() for value in headers.getall("Connection") for token in value.split(",")
         )
+    elif excluded.isdisjoint(map(str.lower, headers.keys())):
+        return CIMultiDict(headers)  # most messages: nothing to drop, copied whole (in C)
     return CIMultiDict([(name, value) for name, value in headers.items() if name.lower() not in excluded])
 
 
@@ -62,7 +64,7 @@ def upstream_request_headers(request: web.Request) -> CIMultiDict[str]:
 
 async def proxy_api(request: web.Request) -> web.StreamResponse:
     # The raw path and query go through byte for byte: re-encoding could change what the backend sees.
-    upstream_url = URL(str(request.app[CONFIG_KEY].backend_url) + request.raw_path, encoded=True)
+    upstream_url = URL(request.app[BACKEND_ORIGIN_KEY] + request.raw_path, encoded=True)
     try:
         upstream = await request.app[BACKEND_SESSION_KEY].request(
             request.method,

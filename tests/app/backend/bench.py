@@ -24,6 +24,7 @@ Figures only: nothing fails on time.
 from __future__ import annotations
 
 import argparse
+import inspect
 import os
 import re
 import shutil
@@ -131,7 +132,10 @@ def baseline_server(port: int, same_body_from: str) -> None:
     app.router.add_get("/", handler)
     app.router.add_get("/same-body", same_body)
     app.router.add_get("/bare-proxy", bare_proxy)
-    run(app, "127.0.0.1", port, access_log=False, runner_class=web.AppRunner)
+    if "runner_class" in inspect.signature(run).parameters:
+        run(app, "127.0.0.1", port, access_log=False, runner_class=web.AppRunner)
+    else:  # a copy of app/ (BENCH_APP_DIR) from before its runner carried the service layer
+        run(app, "127.0.0.1", port, access_log=False)
 
 
 @contextmanager
