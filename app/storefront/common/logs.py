@@ -20,6 +20,7 @@ import atexit
 import collections
 import contextvars
 import copy
+import itertools
 import json
 import logging
 import logging.handlers
@@ -110,14 +111,12 @@ class _LogWriter:
                 self.handler.handle(record)
 
     def _write_access_lines(self) -> None:
-        lines, take = [], self.access_lines.popleft
-        try:
-            while True:
-                lines.append(take())
-        except IndexError:
-            pass
-        if not lines:
+        # Only this thread takes from the deque, so it holds at least the lines counted now; they are taken
+        # in C (no Python loop per line), those appended meanwhile stay for the next round.
+        count = len(self.access_lines)
+        if not count:
             return
+        lines = list(itertools.starmap(self.access_lines.popleft, itertools.repeat((), count)))
         lines.append("")  # the last line's newline
         with self.handler.lock:  # shared with handler.handle: lines never interleave
             try:
@@ -232,7 +231,7 @@ class JsonAccessLogger(AbstractAccessLogger):
         message, request_fields = _fields_of(request.method, request.path, response.status)
         writer.access_lines.append(
             f'{{"time":"{_timestamp()}",{self._head}{message},"request_id":{_quote_or_null(request_id)},'
-            f'{request_fields},"duration_ms":{round(time * 1000, 3)!r},'
+            f'{request_fields},"duration_ms":{time * 1000:.3f},'
             f'"remote":{_quote_or_null(request.remote)}}}'
         )
 
