@@ -33,6 +33,7 @@ from typing import Any
 
 from aiohttp import web
 from aiohttp.abc import AbstractAccessLogger
+from multidict import istr
 
 request_id_var: contextvars.ContextVar[str | None] = contextvars.ContextVar("request_id", default=None)
 
@@ -41,6 +42,7 @@ _RECORD_ATTRIBUTES = frozenset(vars(logging.LogRecord("", 0, "", 0, "", None, No
 
 
 ACCESS_LOG_FLUSH_SECONDS = 0.05
+_REQUEST_ID_HEADER = istr("X-Request-ID")  # (storefront.common.middlewares imports this module)
 
 
 class JsonFormatter(logging.Formatter):
@@ -211,7 +213,7 @@ class JsonAccessLogger(AbstractAccessLogger):
     _head = ""
 
     def log(self, request: web.BaseRequest, response: web.StreamResponse, time: float) -> None:
-        request_id = response.headers.get("X-Request-ID")
+        request_id = response.headers.get(_REQUEST_ID_HEADER)
         writer = _writer
         if writer is None:  # logging not configured by configure_logging: the plain logging path
             method, path, status = request.method, request.path, response.status

@@ -24,6 +24,7 @@ from collections.abc import Awaitable, Callable
 from typing import Any
 
 from aiohttp import web
+from multidict import istr
 
 from storefront.common.errors import DomainError
 from storefront.common.logs import request_id_var
@@ -35,7 +36,8 @@ Handler = Callable[[web.Request], Awaitable[web.StreamResponse]]
 ErrorPage = Callable[[web.Request, web.HTTPException], web.StreamResponse | None]
 HTTP_ERROR_PAGE = web.AppKey("http_error_page", ErrorPage)
 
-REQUEST_ID_HEADER = "X-Request-ID"
+# An istr: header lookups need not case-fold the name each time.
+REQUEST_ID_HEADER = istr("X-Request-ID")
 # nginx's status for "the client closed the connection before the answer": counted, never sent.
 CLIENT_CLOSED_REQUEST = 499
 REQUEST_ID_KEY = web.RequestKey("request_id", str)
