@@ -11,7 +11,7 @@ from storefront.common.middlewares import HTTP_ERROR_PAGE
 from .backend_client import backend_session_context
 from .config import FrontendConfig
 from .keys import BACKEND_ORIGIN_KEY, CONFIG_KEY, STATIC_KEY
-from .middlewares import http_error_page, set_html_headers
+from .middlewares import http_error_page
 from .page_cache import PAGE_CACHE_KEY, PageCache
 from .routes import setup_routes
 from .static_assets import StaticManifest
@@ -40,6 +40,5 @@ def create_app(config: FrontendConfig) -> web.Application:
     environment.globals.update(template_globals(app[STATIC_KEY]))
     environment.filters.update(template_filters())
     app.cleanup_ctx.append(backend_session_context)
-    app.on_response_prepare.append(set_html_headers)
     setup_routes(app)
     return app
