@@ -3,6 +3,9 @@ private Redis key prefix for this test session, on the servers at 127.0.0.1 (or 
 
 The database is created as storefront_test_<pid> and dropped at the end; only keys under this
 session's prefix are deleted from Redis, never the whole database.
+
+`aiohttp_client(app)` serves a service's application as the service command does, through
+`storefront.common.runner.ServiceRunner` (the service layer: request id, metrics, JSON errors).
 """
 
 from __future__ import annotations
@@ -11,11 +14,15 @@ import asyncio
 import os
 import uuid
 from collections.abc import Iterator
+from typing import Any
 
 import pytest
+from aiohttp import web
+from aiohttp.test_utils import TestServer
 from storefront.backend.config import BackendConfig
 from storefront.backend.migrate import apply_migrations
 from storefront.backend.seed import seed_catalog
+from storefront.common.runner import ServiceRunner
 from yarl import URL
 
 from tests.support.postgres import scratch_database
@@ -24,6 +31,25 @@ from tests.support.redis_keys import delete_keys_with_prefix
 SERVER_URL = URL(os.environ.get("DATABASE_URL") or "postgresql://postgres@127.0.0.1:5432/postgres")
 REDIS_URL = os.environ.get("REDIS_URL") or "redis://127.0.0.1:6379/0"
 SESSION_KEY_PREFIX = f"storefront-test-{os.getpid()}-"
+
+
+class ServiceTestServer(TestServer):
+    """aiohttp's test server, on the services' runner."""
+
+    async def _make_runner(self, **kwargs: Any) -> web.BaseRunner:
+        return ServiceRunner(self.app, **kwargs)
+
+
+@pytest.fixture
+def aiohttp_client(aiohttp_client):
+    """pytest-aiohttp's `aiohttp_client`, serving an application through the services' runner."""
+
+    async def client(app_or_server: web.Application | TestServer, **kwargs: Any):
+        if isinstance(app_or_server, web.Application):
+            app_or_server = ServiceTestServer(app_or_server)
+        return await aiohttp_client(app_or_server, **kwargs)
+
+    return client
 
 
 @pytest.fixture(scope="session")

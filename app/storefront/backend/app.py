@@ -10,7 +10,6 @@ from storefront.backend.cache import CACHE, Cache, create_redis_client
 from storefront.backend.config import CONFIG, BackendConfig
 from storefront.backend.db import DATABASE, Database
 from storefront.backend.routes import setup_routes
-from storefront.common.middlewares import service_middleware
 
 
 async def database_ctx(app: web.Application) -> AsyncIterator[None]:
@@ -35,11 +34,8 @@ async def cache_ctx(app: web.Application) -> AsyncIterator[None]:
 
 
 def create_app(config: BackendConfig) -> web.Application:
-    app = web.Application(
-        # Request id, metrics (of the final status) and JSON errors, in one layer.
-        middlewares=[service_middleware],
-        client_max_size=config.max_body_bytes,
-    )
+    # No middleware: request id, metrics and JSON errors are the service layer's (storefront.common.runner).
+    app = web.Application(client_max_size=config.max_body_bytes)
     app[CONFIG] = config
     app.cleanup_ctx.append(database_ctx)
     app.cleanup_ctx.append(cache_ctx)

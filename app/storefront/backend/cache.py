@@ -44,8 +44,10 @@ from redis.backoff import NoBackoff
 from redis.exceptions import RedisError
 
 from storefront.backend.config import BackendConfig
+from storefront.common.metrics import LoopCounter
 
-CACHE_LOOKUPS = Counter("storefront_cache_lookups_total", "Catalog cache lookups", ["result"])
+# Counted on every catalog request: without a lock (storefront.common.metrics.LoopCounter).
+CACHE_LOOKUPS = LoopCounter("storefront_cache_lookups_total", "Catalog cache lookups", ["result"])
 _HITS, _MISSES = CACHE_LOOKUPS.labels("hit"), CACHE_LOOKUPS.labels("miss")
 CACHE_LOADS = Counter("storefront_cache_loads_total", "Cache misses answered by reading PostgreSQL")
 CACHE_ERRORS = Counter("storefront_cache_errors_total", "Failed Redis calls, by operation", ["operation"])
@@ -137,12 +139,9 @@ class Cache:
         if self.client is None or key in self._stale_keys or (listing and self._stale_listings):
             # Cache off, or an invalidation of this entry is still pending: only PostgreSQL is current.
             return await load(), False
-        kept = self._local.get(key)
+        kept = self.kept(key)
         if kept is not None:
-            if kept[0] > time.monotonic():
-                _HITS.inc()
-                return kept[1], True
-            del self._local[key]
+            return kept, True
         epoch = self._local_epoch
         body = await self.get(key)
         if body is not None:
@@ -157,6 +156,20 @@ class Cache:
             return fresh
 
         return await self._single_flight(self._pending_loads, key, load_and_store), False
+
+    def kept(self, key: str, *, listing: bool = False) -> bytes | None:
+        """This process's copy of the entry, if it has a current one (a hit, counted as such): what
+        `get_or_load` answers first, without a coroutine or a loader, for the views' fast path."""
+        kept = self._local.get(key)
+        if kept is None:
+            return None
+        if kept[0] <= time.monotonic():
+            del self._local[key]
+            return None
+        if key in self._stale_keys or (listing and self._stale_listings):
+            return None  # never kept while stale (invalidations empty the copies); checked all the same
+        _HITS.inc()
+        return kept[1]
 
     @staticmethod
     async def _single_flight(

@@ -11,6 +11,7 @@ from pydantic import BaseModel, TypeAdapter
 from pydantic.json_schema import models_json_schema
 
 from storefront.backend import schemas
+from storefront.common.cart import CART_COOKIE, CART_HEADER
 
 COMPONENTS = "#/components/schemas/{model}"
 _REQUEST_MODELS = (schemas.CartItemCreate, schemas.CartItemUpdate, schemas.CheckoutRequest)
@@ -68,17 +69,17 @@ def _path_parameter(name: str, schema: dict[str, Any]) -> dict[str, Any]:
 
 _PRODUCT_ID = {"type": "integer", "minimum": 1, "maximum": schemas.INT32_MAX}
 _CART_ID_HEADER = {
-    "name": "X-Cart-Id",
+    "name": CART_HEADER,
     "in": "header",
     "required": False,
-    "description": "The cart to use; browsers send the cart_id cookie instead",
+    "description": f"The cart to use; browsers send the {CART_COOKIE} cookie instead",
     "schema": {"type": "string", "format": "uuid"},
 }
 _X_CACHE = {"X-Cache": {"description": "HIT or MISS", "schema": {"type": "string", "enum": ["HIT", "MISS"]}}}
 _CART_RESPONSE = {
-    "description": "The cart; the cart_id cookie and X-Cart-Id header name it",
+    "description": f"The cart; the {CART_COOKIE} cookie and {CART_HEADER} header name it",
     "headers": {
-        "X-Cart-Id": {"schema": {"type": "string", "format": "uuid"}},
+        CART_HEADER: {"schema": {"type": "string", "format": "uuid"}},
         "Set-Cookie": {"schema": {"type": "string"}},
     },
     "content": _json_content(schemas.Cart),

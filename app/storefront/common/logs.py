@@ -20,6 +20,7 @@ import atexit
 import collections
 import contextvars
 import copy
+import itertools
 import json
 import logging
 import logging.handlers
@@ -32,6 +33,7 @@ from typing import Any
 
 from aiohttp import web
 from aiohttp.abc import AbstractAccessLogger
+from multidict import istr
 
 request_id_var: contextvars.ContextVar[str | None] = contextvars.ContextVar("request_id", default=None)
 
@@ -40,6 +42,7 @@ _RECORD_ATTRIBUTES = frozenset(vars(logging.LogRecord("", 0, "", 0, "", None, No
 
 
 ACCESS_LOG_FLUSH_SECONDS = 0.05
+_REQUEST_ID_HEADER = istr("X-Request-ID")  # (storefront.common.middlewares imports this module)
 
 
 class JsonFormatter(logging.Formatter):
@@ -110,14 +113,12 @@ class _LogWriter:
                 self.handler.handle(record)
 
     def _write_access_lines(self) -> None:
-        lines, take = [], self.access_lines.popleft
-        try:
-            while True:
-                lines.append(take())
-        except IndexError:
-            pass
-        if not lines:
+        # Only this thread takes from the deque, so it holds at least the lines counted now; they are taken
+        # in C (no Python loop per line), those appended meanwhile stay for the next round.
+        count = len(self.access_lines)
+        if not count:
             return
+        lines = list(itertools.starmap(self.access_lines.popleft, itertools.repeat((), count)))
         lines.append("")  # the last line's newline
         with self.handler.lock:  # shared with handler.handle: lines never interleave
             try:
@@ -152,6 +153,7 @@ def configure_logging(service: str, level: str = "INFO") -> None:
 _quote = json.encoder.encode_basestring_ascii  # a str as a JSON string literal, in C
 _quoted_service = _quote("")
 _second_stamp = (-1, "")
+_millisecond_stamp = (-1, "")
 
 
 def _quote_or_null(value: str | None) -> str:
@@ -159,14 +161,16 @@ def _quote_or_null(value: str | None) -> str:
 
 
 def _timestamp() -> str:
-    """Now, as JsonFormatter writes it (ISO 8601, UTC, milliseconds); the date and time are formatted once
-    per second."""
-    global _second_stamp
-    now = time.time()
-    second = int(now)
-    if second != _second_stamp[0]:
-        _second_stamp = (second, datetime.fromtimestamp(second, UTC).strftime("%Y-%m-%dT%H:%M:%S"))
-    return f"{_second_stamp[1]}.{int((now - second) * 1000):03d}+00:00"
+    """Now, as JsonFormatter writes it (ISO 8601, UTC, milliseconds); formatted once per millisecond, the
+    date and time once per second."""
+    global _second_stamp, _millisecond_stamp
+    millisecond = int(time.time() * 1000)
+    if millisecond != _millisecond_stamp[0]:
+        second, millis = divmod(millisecond, 1000)
+        if second != _second_stamp[0]:
+            _second_stamp = (second, datetime.fromtimestamp(second, UTC).strftime("%Y-%m-%dT%H:%M:%S"))
+        _millisecond_stamp = (millisecond, f"{_second_stamp[1]}.{millis:03d}+00:00")
+    return _millisecond_stamp[1]
 
 
 @atexit.register
@@ -177,18 +181,42 @@ def _flush_logs() -> None:
         _writer = None
 
 
+# (method, path, status) -> the access line's fields that follow from them, JSON-quoted: the same few
+# requests make most of the traffic. Bounded: emptied when full (paths are the clients' to choose).
+_MAX_REQUEST_FIELDS = 1024
+_request_fields: dict[tuple[str, str, int], tuple[str, str]] = {}
+
+
+def _fields_of(method: str, path: str, status: int) -> tuple[str, str]:
+    key = (method, path, status)
+    fields = _request_fields.get(key)
+    if fields is None:
+        if len(_request_fields) >= _MAX_REQUEST_FIELDS:
+            _request_fields.clear()
+        fields = _request_fields[key] = (
+            f'"message":{_quote(f"{method} {path} {status}")}',
+            f'"method":{_quote(method)},"path":{_quote(path)},"status":{status:d}',
+        )
+    return fields
+
+
 class JsonAccessLogger(AbstractAccessLogger):
     """aiohttp access log as structured fields instead of an Apache-style line, batched (see above).
 
-    The line is written as text, not built as a dict and serialised: only the values that come from the
-    request are JSON-quoted (by the json module's C quoting), and the timestamp's date and time are
-    formatted once per second. `tests/app/backend/test_common.py` holds it to the JsonFormatter's fields."""
+    The line is written as text, not built as a dict and serialised: what is the same from line to line is
+    quoted once (the service and logger once per process, the fields that follow from the method, path and
+    status once per distinct request, the timestamp once per millisecond), and only the request id, the
+    duration and the client's address per line. `tests/app/backend/test_common.py` holds it to the
+    JsonFormatter's fields."""
+
+    _head_of: _LogWriter | None = None
+    _head = ""
 
     def log(self, request: web.BaseRequest, response: web.StreamResponse, time: float) -> None:
-        method, path, status = request.method, request.path, response.status
-        request_id = response.headers.get("X-Request-ID")
+        request_id = response.headers.get(_REQUEST_ID_HEADER)
         writer = _writer
         if writer is None:  # logging not configured by configure_logging: the plain logging path
+            method, path, status = request.method, request.path, response.status
             fields = {
                 "request_id": request_id,
                 "method": method,
@@ -199,11 +227,13 @@ class JsonAccessLogger(AbstractAccessLogger):
             }
             self.logger.info("%s %s %s", method, path, status, extra=fields)
             return
+        if self._head_of is not writer:  # the fields of the service and the logger, once
+            self._head = f'"level":"INFO","service":{_quoted_service},"logger":{_quote(self.logger.name)},'
+            self._head_of = writer
+        message, request_fields = _fields_of(request.method, request.path, response.status)
         writer.access_lines.append(
-            f'{{"time":"{_timestamp()}","level":"INFO","service":{_quoted_service},'
-            f'"logger":{_quote(self.logger.name)},"message":{_quote(f"{method} {path} {status}")},'
-            f'"request_id":{_quote_or_null(request_id)},"method":{_quote(method)},"path":{_quote(path)},'
-            f'"status":{status:d},"duration_ms":{round(time * 1000, 3)!r},'
+            f'{{"time":"{_timestamp()}",{self._head}{message},"request_id":{_quote_or_null(request_id)},'
+            f'{request_fields},"duration_ms":{time * 1000:.3f},'
             f'"remote":{_quote_or_null(request.remote)}}}'
         )
 

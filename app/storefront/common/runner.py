@@ -1,5 +1,9 @@
-"""Running a service in the foreground: JSON access log, JSON errors for unparsable requests, graceful
-shutdown on SIGTERM.
+"""Running a service in the foreground: the service layer, JSON access log, JSON errors for unparsable
+requests, graceful shutdown on SIGTERM.
+
+Every request is served through `storefront.common.middlewares.service_layer` (request id, metrics, JSON
+errors), which `ServiceRunner` wraps around the application's request handler: the services and the tests'
+clients are served by this runner, never by a bare `AppRunner`.
 
 On SIGTERM/SIGINT the service stops accepting connections, lets in-flight requests finish for up to
 `SHUTDOWN_TIMEOUT_SECONDS`, then runs the application's cleanup contexts (pools closed). Kubernetes sends
@@ -29,6 +33,7 @@ import asyncio
 import gc
 import logging
 import signal
+from typing import Any
 
 import uvloop
 from aiohttp import web
@@ -36,7 +41,7 @@ from aiohttp.http_exceptions import BadHttpMethod, HttpProcessingError, LineTooL
 
 from storefront.common.logs import JsonAccessLogger
 from storefront.common.metrics import count_unparsed_request
-from storefront.common.middlewares import REQUEST_ID_HEADER, error_response, new_request_id
+from storefront.common.middlewares import REQUEST_ID_HEADER, error_response, new_request_id, service_layer
 
 SHUTDOWN_TIMEOUT_SECONDS = 20.0
 # How long an idle keep-alive connection is kept open (web.run_app's default; the ALB's idle timeout is 60 s).
@@ -96,12 +101,19 @@ class _JsonErrorServer(web.Server):
 
 
 class ServiceRunner(web.AppRunner):
-    """An AppRunner whose connections answer unparsable requests in JSON (see the module's docstring)."""
+    """An AppRunner that serves every request through the service layer, logs access as JSON lines, and
+    whose connections answer unparsable requests in JSON (see the module's docstring)."""
+
+    def __init__(self, app: web.Application, **kwargs: Any) -> None:
+        kwargs.setdefault("access_log_class", JsonAccessLogger)
+        super().__init__(app, **kwargs)
 
     async def _make_server(self) -> web.Server:
         server = await super()._make_server()
-        # The same server (the application's handler, request factory and settings), another protocol.
+        # The same server (request factory and settings) with another protocol, and the application's
+        # handler inside the service layer.
         server.__class__ = _JsonErrorServer
+        server.request_handler = service_layer(server.request_handler)
         return server
 
 
@@ -110,24 +122,33 @@ async def _freeze_startup_objects(app: web.Application) -> None:
     gc.freeze()
 
 
-def make_runner(app: web.Application, *, access_log: bool) -> ServiceRunner:
-    """The runner of a service, with or without the access log (one JSON line per request)."""
-    return ServiceRunner(
+def make_runner(
+    app: web.Application, *, access_log: bool, runner_class: type[web.AppRunner] = ServiceRunner
+) -> web.AppRunner:
+    """The runner of a service, with or without the access log (one JSON line per request). `make bench-app`
+    serves bare aiohttp with `runner_class=web.AppRunner`: the same settings, no service layer."""
+    return runner_class(
         app,
-        access_log_class=JsonAccessLogger,
         access_log=logging.getLogger("aiohttp.access") if access_log else None,
         keepalive_timeout=KEEPALIVE_TIMEOUT_SECONDS,
         shutdown_timeout=SHUTDOWN_TIMEOUT_SECONDS,
     )
 
 
-async def serve(app: web.Application, host: str, port: int, *, access_log: bool) -> None:
+async def serve(
+    app: web.Application,
+    host: str,
+    port: int,
+    *,
+    access_log: bool,
+    runner_class: type[web.AppRunner] = ServiceRunner,
+) -> None:
     """Serve `app` on host:port until SIGTERM or SIGINT, then shut down gracefully."""
     stop = asyncio.Event()
     loop = asyncio.get_running_loop()
     for signal_number in (signal.SIGTERM, signal.SIGINT):
         loop.add_signal_handler(signal_number, stop.set)
-    runner = make_runner(app, access_log=access_log)
+    runner = make_runner(app, access_log=access_log, runner_class=runner_class)
     await runner.setup()
     try:
         await web.TCPSite(runner, host, port).start()
@@ -138,8 +159,15 @@ async def serve(app: web.Application, host: str, port: int, *, access_log: bool)
         await runner.cleanup()
 
 
-def run(app: web.Application, host: str, port: int, *, access_log: bool) -> None:
+def run(
+    app: web.Application,
+    host: str,
+    port: int,
+    *,
+    access_log: bool,
+    runner_class: type[web.AppRunner] = ServiceRunner,
+) -> None:
     """Serve `app` until SIGTERM/SIGINT, with or without the access log (one JSON line per request)."""
     app.on_startup.append(_freeze_startup_objects)  # after the resources the app opens on startup
     with asyncio.Runner(loop_factory=uvloop.new_event_loop) as runner:
-        runner.run(serve(app, host, port, access_log=access_log))
+        runner.run(serve(app, host, port, access_log=access_log, runner_class=runner_class))

@@ -6,12 +6,12 @@ import aiohttp_jinja2
 import jinja2
 from aiohttp import web
 
-from storefront.common.middlewares import service_middleware
+from storefront.common.middlewares import HTTP_ERROR_PAGE
 
 from .backend_client import backend_session_context
 from .config import FrontendConfig
-from .keys import CONFIG_KEY, STATIC_KEY
-from .middlewares import page_error_middleware, set_html_headers
+from .keys import BACKEND_ORIGIN_KEY, CONFIG_KEY, STATIC_KEY
+from .middlewares import http_error_page
 from .page_cache import PAGE_CACHE_KEY, PageCache
 from .routes import setup_routes
 from .static_assets import StaticManifest
@@ -19,8 +19,12 @@ from .templating import template_filters, template_globals
 
 
 def create_app(config: FrontendConfig) -> web.Application:
-    app = web.Application(middlewares=[service_middleware, page_error_middleware])
+    # No middleware: request id, metrics and errors are the service layer's (storefront.common.runner),
+    # which shows the router's errors on page addresses as pages.
+    app = web.Application()
+    app[HTTP_ERROR_PAGE] = http_error_page
     app[CONFIG_KEY] = config
+    app[BACKEND_ORIGIN_KEY] = str(config.backend_url)
     app[STATIC_KEY] = StaticManifest.build(config.static_dir)
     app[PAGE_CACHE_KEY] = PageCache(config.page_cache_seconds)
     environment = aiohttp_jinja2.setup(
@@ -36,6 +40,5 @@ def create_app(config: FrontendConfig) -> web.Application:
     environment.globals.update(template_globals(app[STATIC_KEY]))
     environment.filters.update(template_filters())
     app.cleanup_ctx.append(backend_session_context)
-    app.on_response_prepare.append(set_html_headers)
     setup_routes(app)
     return app

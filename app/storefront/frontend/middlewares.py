@@ -1,11 +1,16 @@
-"""Frontend-only middlewares: HTML error pages for the pages, and the cache policy of HTML.
+"""HTML error pages for the pages, and the cache policy of HTML.
 
-They sit inside the shared one (request id, metrics, JSON errors), so an error on a page becomes a page
-while the proxy's /api answers and anything unexpected still get the JSON treatment.
+Page views are wrapped in `page` (routes.py), which shows their failures as error pages; an address no
+route serves, or a method a page does not take, is shown as a page by `http_error_page`, which the
+service layer (request id, metrics, JSON errors; storefront.common.middlewares) asks before answering an
+HTTP error in JSON. The proxy's /api answers, the static files, the probes and anything unexpected get the
+JSON treatment. None of it is an aiohttp middleware: their chain costs every request, the proxied ones
+too.
 """
 
 from __future__ import annotations
 
+import functools
 import logging
 
 import aiohttp_jinja2
@@ -56,37 +61,52 @@ def error_page(request: web.Request, status: int, message: str) -> web.Response:
         "title": ERROR_TITLES.get(status, "Something went wrong"),
         "message": message,
     }
-    return aiohttp_jinja2.render_template("error.html", request, context, status=status)
+    return with_html_headers(aiohttp_jinja2.render_template("error.html", request, context, status=status))
 
 
-@web.middleware
-async def page_error_middleware(request: web.Request, handler: Handler) -> web.StreamResponse:
+def page(view: Handler) -> Handler:
+    """`view`, with its failures shown as HTML error pages."""
+
+    @functools.wraps(view)
+    async def serve_page(request: web.Request) -> web.StreamResponse:
+        try:
+            return with_html_headers(await view(request))
+        except BackendUnavailable as error:
+            log.warning("page needs the backend, which is unreachable: %s", error)
+            return error_page(
+                request, 502, "We cannot reach the shop right now. Please try again in a moment."
+            )
+        except BackendTimeout as error:
+            log.warning("page needs the backend, which timed out: %s", error)
+            return error_page(request, 504, "The shop did not answer in time. Please try again in a moment.")
+        except BackendError as error:
+            if error.status >= 500:
+                log.warning("backend error behind a page: %s", error)
+                return error_page(request, 502, "The shop had a problem answering. Please try again.")
+            return error_page(request, error.status, error.message)
+        except web.HTTPException as error:
+            if error.status < 400:
+                raise
+            return error_page(request, error.status, PAGE_ERROR_MESSAGES.get(error.status, error.reason))
+
+    return serve_page
+
+
+def http_error_page(request: web.Request, error: web.HTTPException) -> web.Response | None:
+    """The page for an HTTP error the router raised (no such address, a method the page does not take), if
+    the address is a page's; None for /api, /static and the probes, which answer JSON."""
     if not is_page(request):
-        return await handler(request)
-    try:
-        return await handler(request)
-    except BackendUnavailable as error:
-        log.warning("page needs the backend, which is unreachable: %s", error)
-        return error_page(request, 502, "We cannot reach the shop right now. Please try again in a moment.")
-    except BackendTimeout as error:
-        log.warning("page needs the backend, which timed out: %s", error)
-        return error_page(request, 504, "The shop did not answer in time. Please try again in a moment.")
-    except BackendError as error:
-        if error.status >= 500:
-            log.warning("backend error behind a page: %s", error)
-            return error_page(request, 502, "The shop had a problem answering. Please try again.")
-        return error_page(request, error.status, error.message)
-    except web.HTTPException as error:
-        if error.status < 400:
-            raise
-        message = PAGE_ERROR_MESSAGES.get(error.status, error.reason)
-        return error_page(request, error.status, message)
+        return None
+    return error_page(request, error.status, PAGE_ERROR_MESSAGES.get(error.status, error.reason))
 
 
-async def set_html_headers(request: web.Request, response: web.StreamResponse) -> None:
-    """on_response_prepare: cache and security policy for every HTML answer, errors included."""
+def with_html_headers(response: web.StreamResponse) -> web.StreamResponse:
+    """The cache and security policy of an HTML answer (errors included) set on `response`, if it is HTML.
+    Only pages are: setting this on each page answer costs the /api proxy nothing, where an
+    on_response_prepare signal ran for every response."""
     if response.content_type == "text/html":
         response.headers.setdefault("Cache-Control", HTML_CACHE_CONTROL)
         response.headers.setdefault("Content-Security-Policy", CONTENT_SECURITY_POLICY)
         response.headers.setdefault("X-Content-Type-Options", "nosniff")
         response.headers.setdefault("Referrer-Policy", "same-origin")
+    return response

@@ -11,7 +11,7 @@ from yarl import URL
 
 from storefront.common.middlewares import REQUEST_ID_HEADER, REQUEST_ID_KEY, error_response
 
-from .keys import BACKEND_SESSION_KEY, CONFIG_KEY
+from .keys import BACKEND_ORIGIN_KEY, BACKEND_SESSION_KEY
 
 log = logging.getLogger(__name__)
 
@@ -43,7 +43,12 @@ def end_to_end_headers(headers: CIMultiDictProxy[str]) -> CIMultiDict[str]:
         excluded = excluded.union(
             token.strip().lower() for value in headers.getall("Connection") for token in value.split(",")
         )
-    return CIMultiDict([(name, value) for name, value in headers.items() if name.lower() not in excluded])
+    # Copied whole, then the few excluded names present (Host, Content-Length) dropped: C, not a Python
+    # loop per header.
+    kept = CIMultiDict(headers)
+    for name in excluded.intersection(map(str.lower, headers.keys())):
+        kept.popall(name)
+    return kept
 
 
 def upstream_request_headers(request: web.Request) -> CIMultiDict[str]:
@@ -62,7 +67,7 @@ def upstream_request_headers(request: web.Request) -> CIMultiDict[str]:
 
 async def proxy_api(request: web.Request) -> web.StreamResponse:
     # The raw path and query go through byte for byte: re-encoding could change what the backend sees.
-    upstream_url = URL(str(request.app[CONFIG_KEY].backend_url) + request.raw_path, encoded=True)
+    upstream_url = URL(request.app[BACKEND_ORIGIN_KEY] + request.raw_path, encoded=True)
     try:
         upstream = await request.app[BACKEND_SESSION_KEY].request(
             request.method,
@@ -81,7 +86,8 @@ async def proxy_api(request: web.Request) -> web.StreamResponse:
     async with upstream:
         headers = end_to_end_headers(upstream.headers)
         headers[REQUEST_ID_HEADER] = request[REQUEST_ID_KEY]
-        if upstream.content_length is not None and upstream.content_length <= CHUNK_SIZE:
+        length = upstream.content_length
+        if length is not None and length <= CHUNK_SIZE:
             # Most API answers are small JSON documents: one read and one write cost less CPU than the
             # streaming loop (headers and body leave in one send), and hold no more memory than a chunk.
             try:
@@ -92,8 +98,8 @@ async def proxy_api(request: web.Request) -> web.StreamResponse:
             return web.Response(status=upstream.status, reason=upstream.reason, headers=headers, body=body)
 
         response = web.StreamResponse(status=upstream.status, reason=upstream.reason, headers=headers)
-        if upstream.content_length is not None:
-            response.content_length = upstream.content_length
+        if length is not None:
+            response.content_length = length
         await response.prepare(request)
         try:
             async for chunk in upstream.content.iter_chunked(CHUNK_SIZE):

@@ -24,6 +24,7 @@ Figures only: nothing fails on time.
 from __future__ import annotations
 
 import argparse
+import inspect
 import os
 import re
 import shutil
@@ -96,8 +97,9 @@ def baseline_server(port: int, same_body_from: str) -> None:
     handler returns the products page itself (the bytes, read once), as the cache hit does, and a third
     proxies every request to that page with the frontend's session settings.
 
-    It runs on the services' own runner (`storefront.common.runner.run`: same event loop, same server
-    settings), so the ratios measure the application, not a difference in how the servers are run."""
+    It runs the way the services run (`storefront.common.runner.run`: same event loop, same server
+    settings) but on aiohttp's own AppRunner, without the service layer (request id, metrics, JSON
+    errors), so the ratios measure the application, not a difference in how the servers are run."""
     import aiohttp
     from aiohttp import web
     from storefront.common.runner import run
@@ -130,7 +132,10 @@ def baseline_server(port: int, same_body_from: str) -> None:
     app.router.add_get("/", handler)
     app.router.add_get("/same-body", same_body)
     app.router.add_get("/bare-proxy", bare_proxy)
-    run(app, "127.0.0.1", port, access_log=False)
+    if "runner_class" in inspect.signature(run).parameters:
+        run(app, "127.0.0.1", port, access_log=False, runner_class=web.AppRunner)
+    else:  # a copy of app/ (BENCH_APP_DIR) from before its runner carried the service layer
+        run(app, "127.0.0.1", port, access_log=False)
 
 
 @contextmanager

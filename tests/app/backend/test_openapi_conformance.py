@@ -70,5 +70,5 @@ schema = schemathesis.pytest.from_fixture("api_schema")
 @settings(max_examples=25, deadline=None, database=None, suppress_health_check=list(HealthCheck))
 def test_api_conforms_to_its_openapi_document(case) -> None:
     # A request can be valid by the schema and still refused because of state the schema cannot express
-    # (checking out an empty cart is 422, changing a line that is not in the cart is 404).
+    # (checking out an empty cart is 409, changing a line that is not in the cart is 404).
     case.call_and_validate(excluded_checks=[positive_data_acceptance])

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from aiohttp.test_utils import TestClient
+from storefront.common.cart import CART_COOKIE, CART_HEADER
 
 from .conftest import API
 
@@ -49,6 +50,23 @@ async def test_openapi_document_lists_every_api_route(api: TestClient) -> None:
     documented = {(method.upper(), path) for path, ops in document["paths"].items() for method in ops}
     assert routes <= documented
     assert {"Product", "ProductPage", "Cart", "Order", "Error"} <= set(document["components"]["schemas"])
+
+
+async def test_openapi_document_names_the_cart_as_the_services_do(api: TestClient) -> None:
+    # One definition of the cart's wire names (storefront.common.cart) serves the backend, the frontend and
+    # this document: every cart operation takes the header and answers with it.
+    document = await (await api.get(f"{API}/openapi.json")).json()
+    cart_operations = [
+        operation
+        for path, operations in document["paths"].items()
+        if path.startswith(f"{API}/cart")
+        for operation in operations.values()
+    ]
+    assert len(cart_operations) == 4
+    for operation in cart_operations:
+        assert {"name": CART_HEADER, "in": "header"}.items() <= operation["parameters"][-1].items()
+        assert CART_HEADER in operation["responses"]["200"]["headers"]
+        assert CART_COOKIE in operation["responses"]["200"]["description"]
 
 
 async def test_request_id_is_kept_when_sensible_and_made_up_otherwise(api: TestClient) -> None:

@@ -106,6 +106,22 @@ async def test_unknown_product_is_an_html_404(client: TestClient) -> None:
         assert "Back to the shop" in await response.text()
 
 
+async def test_addresses_and_methods_no_page_serves_are_html_pages_elsewhere_json(client: TestClient) -> None:
+    # The router's own 404 and 405 (no view ran): a page on a page's address, JSON for the probes' and
+    # static files' addresses; both carry the request id.
+    for method, path, status in (("GET", "/no/such/page", 404), ("DELETE", "/products", 405)):
+        response = await client.request(method, path)
+        assert (response.status, response.content_type) == (status, "text/html"), path
+        assert "Back to the shop" in await response.text()
+        assert response.headers["X-Request-ID"]
+        assert response.headers["Cache-Control"] == "no-cache"
+    for method, path, status in (("GET", "/static/missing.css", 404), ("POST", "/healthz", 405)):
+        response = await client.request(method, path)
+        assert (response.status, response.content_type) == (status, "application/json"), path
+        assert (await response.json())["error"]["code"] in {"not_found", "method_not_allowed"}
+        assert response.headers["X-Request-ID"]
+
+
 async def test_add_update_and_remove_through_forms(client: TestClient, fake_backend: FakeBackend) -> None:
     response = await client.post(
         "/cart/items", data={"product_id": "3", "quantity": "2"}, allow_redirects=False
