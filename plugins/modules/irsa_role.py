@@ -217,7 +217,7 @@ roles:
   returned: when O(state=present) and O(roles) is given
   type: list
   elements: dict
-  sample: [{"role_name": "ecommerce-demo-external-secrets", "arn": "arn:aws:iam::123456789012:role/ecommerce-demo-external-secrets"}]
+  sample: [{"role_name": "ecommerce-demo-external-secrets", "path": "/", "tags": {"Project": "demo"}}]
 role:
   description:
     - The role after the module ran (in check mode, as it would be).
@@ -446,7 +446,11 @@ def provider_account(module):
 def desired_role(params, account_id):
     return {
         "trust_policy": irsa_trust_policy(
-            params["oidc_provider"], params["service_accounts"], params["audience"], account_id, params["partition"]
+            params["oidc_provider"],
+            params["service_accounts"],
+            params["audience"],
+            account_id,
+            params["partition"],
         ),
         "description": params["description"],
         "max_session_duration": params["max_session_duration"],
@@ -508,8 +512,12 @@ def run(module, client):
     if module._diff:
         names = [request["name"] for request in requests]
         result["diff"] = {
-            "before": {name: comparable_role(before) for name, (_, before, _) in zip(names, outcomes)},
-            "after": {name: comparable_role(after) for name, (_, _, after) in zip(names, outcomes)},
+            "before": {
+                name: comparable_role(before) for name, (_, before, _) in zip(names, outcomes, strict=True)
+            },
+            "after": {
+                name: comparable_role(after) for name, (_, _, after) in zip(names, outcomes, strict=True)
+            },
         }
     return result
 
@@ -555,11 +563,13 @@ def main():
         mutually_exclusive=[("name", "roles")],
     )
     for request in role_requests(module.params):
-        duration = request["max_session_duration"]
+        name, duration = request["name"], request["max_session_duration"]
         if duration is not None and not 3600 <= duration <= 43200:
-            module.fail_json(msg=f"max_session_duration must be between 3600 and 43200 seconds, got {duration}")
+            module.fail_json(
+                msg=f"max_session_duration must be between 3600 and 43200 seconds, got {duration}"
+            )
         if module.params["state"] == "present" and not request["service_accounts"]:
-            module.fail_json(msg=f"state is present but service_accounts is missing for role {request['name']}")
+            module.fail_json(msg=f"state is present but service_accounts is missing for role {name}")
     client = module.client("iam", retry_decorator=AWSRetry.jittered_backoff())
     try:
         result = run(module, client)

@@ -133,7 +133,9 @@ def test_drift_right_after_a_run_is_found_although_the_record_vouched_before(s3,
     assert heads.count("static/img/logo.svg") == 2  # the plan's and the fix's read; then the record's word
 
 
-def test_without_a_usable_record_every_object_is_read_and_the_record_written_again(s3, static, run_module, heads):
+def test_without_a_usable_record_every_object_is_read_and_the_record_written_again(
+    s3, static, run_module, heads
+):
     args = {"bucket": BUCKET, "src": str(static)}
     run_module(assets_module, **args)
     s3.put_object(Bucket=BUCKET, Key=RECORD, Body=b"not json")

@@ -219,7 +219,9 @@ def test_without_verify_the_tagging_api_is_the_one_call(stubs, run_module):
         {"TagFilters": ANY},
     )
     result = run_module(sweep_module, tags=TAGS, include_iam=False, verify=False)
-    assert [(r["arn"], r["verified"], r["found_by"]) for r in result["resources"]] == [(REPO_ARN, False, ["tag"])]
+    assert [(r["arn"], r["verified"], r["found_by"]) for r in result["resources"]] == [
+        (REPO_ARN, False, ["tag"])
+    ]
     assert result["gone"] == []
 
 
