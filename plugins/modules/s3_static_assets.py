@@ -17,7 +17,7 @@ description:
   - Each object carries an explicit C(Content-Type) and its SHA-256 as user metadata; an object is uploaded
     only when it is missing or its digest, content type or cache control differ, so a second run makes
     no write.
-  - A converged bucket costs a listing and one read: the module keeps a record of each object's ETag,
+  - A converged bucket costs a listing and one read. The module keeps a record of each object's ETag,
     LastModified and settings in the bucket, at C(.s3_static_assets/<prefix>record.json) (outside the
     prefix, so CloudFront's C(/static/*) never serves it), and reads the headers (C(HeadObject)) only of
     the objects not listed exactly as the record saw them. Any write to an object, its headers alone

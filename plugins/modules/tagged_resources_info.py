@@ -111,7 +111,7 @@ options:
     description:
       - Confirm that each resource the Resource Groups Tagging API reports by tag still exists, by listing
         its type (one listing per type found). With V(false), resources found by tag are returned as that
-        API reports them, with RV(resources[].verified=false), and RV(gone) is empty: one call instead of
+        API reports them, with RV(resources[].verified=false), and RV(gone) is empty. One call instead of
         one per type, for a report right after a converge (the playbook's summary), not for the sweep.
     type: bool
     default: true
