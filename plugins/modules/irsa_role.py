@@ -46,6 +46,15 @@ options:
         description: As O(service_accounts).
         type: list
         elements: dict
+        suboptions:
+          namespace:
+            description: Namespace of the service account.
+            type: str
+            required: true
+          name:
+            description: Name of the service account.
+            type: str
+            required: true
       description:
         description: As O(description).
         type: str
@@ -498,26 +507,23 @@ def run(module, client):
     params = module.params
     account_id = provider_account(module) if params["state"] == "present" else None
     requests = role_requests(params)
+    # One (changed, before, after) per role.
     outcomes = [converge_one(module, client, request, account_id) for request in requests]
-    result = {"changed": any(changed for changed, _, _ in outcomes)}
+    result = {"changed": any(outcome[0] for outcome in outcomes)}
     if params["roles"] is None:
-        _, before, after = outcomes[0]
+        before, after = outcomes[0][1:]
         if params["state"] == "present":
             result["role"] = after
         if module._diff:
             result["diff"] = {"before": comparable_role(before), "after": comparable_role(after)}
         return result
     if params["state"] == "present":
-        result["roles"] = [after for _, _, after in outcomes]
+        result["roles"] = [outcome[2] for outcome in outcomes]
     if module._diff:
         names = [request["name"] for request in requests]
         result["diff"] = {
-            "before": {
-                name: comparable_role(before) for name, (_, before, _) in zip(names, outcomes, strict=True)
-            },
-            "after": {
-                name: comparable_role(after) for name, (_, _, after) in zip(names, outcomes, strict=True)
-            },
+            "before": {name: comparable_role(o[1]) for name, o in zip(names, outcomes, strict=True)},
+            "after": {name: comparable_role(o[2]) for name, o in zip(names, outcomes, strict=True)},
         }
     return result
 
