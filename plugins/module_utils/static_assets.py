@@ -9,11 +9,21 @@ The storefront's frontend (app/storefront/frontend/static_assets.py) serves ever
 ``app.css`` (revalidated every time) and ``app.<first 8 hex digits of its SHA-256>.css`` (immutable).
 Its pages link the hashed names, so the bucket behind CloudFront's ``/static/*`` must hold exactly the
 same names with the same headers; tests/unit checks that both sides compute the same names.
+
+The headers of an object are only known from a HeadObject each (a listing gives the ETag and LastModified,
+not the headers). So that a converged bucket costs a listing, not a HeadObject per object, the module keeps
+a record in the bucket (outside the prefix, so CloudFront never serves it): for each object, the ETag and
+LastModified it was listed with and the settings it then had. Any write to an object, of its content or
+of its headers alone (a copy onto itself), gives it a new LastModified; an object listed exactly as the
+record saw it is as the record says, and only the others are read with HeadObject. LastModified counts
+whole seconds, so the record vouches only for objects written before the second of the listing it was
+made from (a rewrite in that same second would keep the LastModified).
 """
 
 from __future__ import annotations
 
 import hashlib
+import json
 import mimetypes
 import os
 import posixpath
@@ -80,3 +90,69 @@ def needs_upload(wanted, current):
     if current is None:
         return True
     return any(current.get(key) != wanted[key] for key in ("sha256", "content_type", "cache_control"))
+
+
+# The record of each prefix lives under this directory, outside the prefix.
+RECORD_DIRECTORY = ".s3_static_assets/"
+RECORD_VERSION = 1
+SETTINGS = ("sha256", "content_type", "cache_control")
+
+
+def record_key(key_prefix):
+    return f"{RECORD_DIRECTORY}{key_prefix}record.json"
+
+
+def listing_of(contents):
+    """{key: {etag, last_modified}} of a ListObjectsV2 ``Contents``; LastModified in whole epoch seconds.
+    The record's own directory is left out (it falls under an empty prefix)."""
+    return {
+        item["Key"]: {"etag": item["ETag"], "last_modified": int(item["LastModified"].timestamp())}
+        for item in contents
+        if not item["Key"].startswith(RECORD_DIRECTORY)
+    }
+
+
+def vouched_settings(record, listing):
+    """{key: settings} of the listed objects the record vouches for: listed with the ETag and LastModified
+    the record saw, and written before the second of the listing the record was made from."""
+    if not isinstance(record, dict) or record.get("version") != RECORD_VERSION:
+        return {}
+    listed_at = record.get("listed_at", 0)
+    vouched = {}
+    for key, entry in (record.get("objects") or {}).items():
+        now = listing.get(key)
+        if (
+            now is not None
+            and entry.get("etag") == now["etag"]
+            and entry.get("last_modified") == now["last_modified"]
+            and now["last_modified"] < listed_at
+        ):
+            vouched[key] = {name: entry.get(name) for name in SETTINGS}
+    return vouched
+
+
+def new_record(listing, listed_at, settings_by_key):
+    """The record of ``settings_by_key`` (the settings each object now has) for the objects of ``listing``
+    (made at ``listed_at``, epoch seconds of the listing's Date) written before that second."""
+    return {
+        "version": RECORD_VERSION,
+        "listed_at": listed_at,
+        "objects": {
+            key: {**listing[key], **{name: settings[name] for name in SETTINGS}}
+            for key, settings in sorted(settings_by_key.items())
+            if key in listing and listing[key]["last_modified"] < listed_at
+        },
+    }
+
+
+def record_text(record):
+    return json.dumps(record, sort_keys=True, separators=(",", ":"))
+
+
+def parse_record(text):
+    """The record from its JSON text; {} for anything unreadable (every object is then read again)."""
+    try:
+        record = json.loads(text)
+    except ValueError:
+        return {}
+    return record if isinstance(record, dict) else {}

@@ -192,6 +192,14 @@ distribution:
       type: list
       elements: str
       sample: ["assets-s3", "app-alb"]
+    alb_hostname:
+      description:
+        - The DNS name of its ALB origin, empty when it has none. With O(keep_alb_origin) and an empty
+          O(alb_hostname), the distribution was converged exactly as a run with this O(alb_hostname) would
+          leave it.
+      returned: when present
+      type: str
+      sample: k8s-storefront-1234567890.us-east-1.elb.amazonaws.com
 origin_access_control:
   description: The origin access control.
   returned: always
@@ -502,6 +510,7 @@ def distribution_summary(dist, tags):
         "enabled": config["Enabled"],
         "price_class": config.get("PriceClass"),
         "origin_ids": [o["Id"] for o in config["Origins"].get("Items", [])],
+        "alb_hostname": cf.alb_hostname_of(config),
         "tags": tags,
     }
 
@@ -563,6 +572,7 @@ def present(module, cloudfront, s3, region, partition):
             "enabled": p["enabled"],
             "price_class": p["price_class"],
             "origin_ids": [o["Id"] for o in wanted["Origins"]["Items"]],
+            "alb_hostname": p["alb_hostname"],
             "tags": p["tags"],
         }
         if not check:
@@ -593,6 +603,7 @@ def present(module, cloudfront, s3, region, partition):
                 enabled=p["enabled"],
                 price_class=p["price_class"],
                 origin_ids=[o["Id"] for o in wanted["Origins"]["Items"]],
+                alb_hostname=p["alb_hostname"],
             )
     diff_after["distribution"] = {**cf.comparable(wanted), "Tags": p["tags"]}
 

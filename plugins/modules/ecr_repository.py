@@ -18,14 +18,20 @@ description:
     that does not exist yet. M(community.aws.ecs_ecr) cannot tag a repository and returns C(skipped)
     in check mode for changes it would make; this module replaces it for these settings.
   - Repository policies and replication are not managed.
+  - With O(names) one invocation manages several repositories with the same settings, each read once,
+    instead of one module run per repository.
 author:
   - ecommerce_demo.platform maintainers (@ecommerce-demo)
 options:
   name:
     description:
-      - The name of the repository, for example V(ecommerce-demo/backend).
+      - The name of the repository, for example V(ecommerce-demo/backend). Give either this or O(names).
     type: str
-    required: true
+  names:
+    description:
+      - Several repositories, each with every setting below. Give either this or O(name).
+    type: list
+    elements: str
   state:
     description:
       - Whether the repository should exist.
@@ -114,6 +120,15 @@ EXAMPLES = r"""
       Project: ecommerce-demo
       Environment: production
 
+- name: Two repositories with the same settings, in one run
+  ecommerce_demo.platform.ecr_repository:
+    names:
+      - ecommerce-demo/backend
+      - ecommerce-demo/frontend
+    scan_on_push: true
+    tags:
+      Project: ecommerce-demo
+
 - name: Delete a repository and the images in it
   ecommerce_demo.platform.ecr_repository:
     name: ecommerce-demo/backend
@@ -122,6 +137,15 @@ EXAMPLES = r"""
 """
 
 RETURN = r"""
+repositories:
+  description:
+    - With O(names), one entry per repository, in the order of O(names), with the keys RV(repository),
+      RV(created), RV(lifecycle_policy) and RV(tags) describe, its own C(changed), and C(name).
+    - With O(names), the diff has the repositories by name, before and after.
+  returned: when O(names) is given
+  type: list
+  elements: dict
+  sample: [{"name": "ecommerce-demo/backend", "changed": false, "created": false, "tags": {}}]
 repository:
   description:
     - The repository after the module ran (in check mode, as it would be), with snake_case keys as
@@ -278,9 +302,8 @@ def read(client, name):
     )
 
 
-def ensure_present(module, client, repository, settings, policy, tags):
+def ensure_present(module, client, params, repository, settings, policy, tags):
     """Return (changed, created, repository)."""
-    params = module.params
     name = params["name"]
     check_mode = module.check_mode
     if repository is None:
@@ -306,8 +329,8 @@ def ensure_present(module, client, repository, settings, policy, tags):
     return changed, False, repository
 
 
-def run(module, client):
-    params = module.params
+def converge(module, client, params):
+    """The result of one repository, its diff included."""
     repository, settings, policy, tags = read(client, params["name"])
     before = state_of(settings, policy, tags)
 
@@ -318,7 +341,9 @@ def run(module, client):
         result = dict(changed=changed, created=False)
         after = {}
     else:
-        changed, created, repository = ensure_present(module, client, repository, settings, policy, tags)
+        changed, created, repository = ensure_present(
+            module, client, params, repository, settings, policy, tags
+        )
         if module.check_mode or not changed:
             after = predicted_state(before, params) if changed else before
             described = dict(repository or {"repositoryName": params["name"]})
@@ -340,9 +365,28 @@ def run(module, client):
     return result
 
 
+def run(module, client):
+    params = module.params
+    if params["names"] is None:
+        return converge(module, client, params)
+    results = [
+        dict(converge(module, client, {**params, "name": name}), name=name) for name in params["names"]
+    ]
+    result = dict(changed=any(r["changed"] for r in results), repositories=results)
+    if module._diff:
+        result["diff"] = dict(
+            before={r["name"]: r["diff"]["before"] for r in results},
+            after={r["name"]: r["diff"]["after"] for r in results},
+        )
+        for r in results:
+            del r["diff"]
+    return result
+
+
 def main():
     argument_spec = dict(
-        name=dict(type="str", required=True),
+        name=dict(type="str"),
+        names=dict(type="list", elements="str"),
         state=dict(type="str", choices=["present", "absent"], default="present"),
         image_tag_mutability=dict(type="str", choices=["mutable", "immutable"]),
         scan_on_push=dict(type="bool"),
@@ -353,7 +397,12 @@ def main():
         purge_tags=dict(type="bool", default=True),
         force_absent=dict(type="bool", default=False),
     )
-    module = AnsibleAWSModule(argument_spec=argument_spec, supports_check_mode=True)
+    module = AnsibleAWSModule(
+        argument_spec=argument_spec,
+        supports_check_mode=True,
+        required_one_of=[("name", "names")],
+        mutually_exclusive=[("name", "names")],
+    )
     client = module.client("ecr", retry_decorator=AWSRetry.jittered_backoff())
     try:
         result = run(module, client)

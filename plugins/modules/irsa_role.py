@@ -18,14 +18,56 @@ description:
   - A role whose trust policy, description, session duration, managed or inline policies or tags
     drifted from the request is corrected in place.
   - Tags are applied when the role is created (C(CreateRole) with C(Tags)), not afterwards.
+  - With O(roles) one invocation manages several roles of the same cluster, each read once (the options
+    of each entry override the module's own), instead of one module run per role.
 author:
   - ecommerce_demo.platform maintainers (@ecommerce-demo)
 options:
   name:
     description:
-      - Name of the IAM role.
+      - Name of the IAM role. Give either this or O(roles).
     type: str
-    required: true
+  roles:
+    description:
+      - Several roles at once, each with its own O(roles[].name) and any of the options below; an option an
+        entry leaves out is the module's (O(oidc_provider), O(audience), O(tags) and the purge options are
+        always the module's). Give either this or O(name).
+    type: list
+    elements: dict
+    suboptions:
+      name:
+        description: Name of the IAM role.
+        type: str
+        required: true
+      path:
+        description: As O(path).
+        type: str
+      service_accounts:
+        description: As O(service_accounts).
+        type: list
+        elements: dict
+        suboptions:
+          namespace:
+            description: Namespace of the service account.
+            type: str
+            required: true
+          name:
+            description: Name of the service account.
+            type: str
+            required: true
+      description:
+        description: As O(description).
+        type: str
+      max_session_duration:
+        description: As O(max_session_duration).
+        type: int
+      managed_policies:
+        description: As O(managed_policies).
+        type: list
+        elements: str
+      inline_policies:
+        description: As O(inline_policies).
+        type: dict
   path:
     description:
       - Path of the role; only used when the role is created (IAM cannot change it).
@@ -52,7 +94,7 @@ options:
   service_accounts:
     description:
       - The service accounts that may assume the role. Names are exact; wildcards are refused.
-      - Required when O(state=present).
+      - Required when O(state=present), for each of O(roles).
     type: list
     elements: dict
     suboptions:
@@ -162,14 +204,35 @@ EXAMPLES = r"""
   ecommerce_demo.platform.irsa_role:
     name: reader
     state: absent
+
+- name: Two roles of the same cluster in one run
+  ecommerce_demo.platform.irsa_role:
+    oidc_provider: "{{ eks_oidc_provider_arn }}"
+    roles:
+      - name: ecommerce-demo-external-secrets
+        service_accounts: [{namespace: external-secrets, name: external-secrets}]
+        inline_policies: {read-secrets: "{{ lookup('ansible.builtin.file', 'read-secrets.json') }}"}
+      - name: ecommerce-demo-cluster-autoscaler
+        service_accounts: [{namespace: kube-system, name: cluster-autoscaler}]
+        inline_policies: {autoscale: "{{ lookup('ansible.builtin.file', 'autoscale.json') }}"}
+    tags:
+      Project: ecommerce-demo
 """
 
 RETURN = r"""
+roles:
+  description:
+    - With O(roles), each role as RV(role) describes it, in the order of O(roles).
+  returned: when O(state=present) and O(roles) is given
+  type: list
+  elements: dict
+  sample: [{"role_name": "ecommerce-demo-external-secrets", "path": "/", "tags": {"Project": "demo"}}]
 role:
   description:
     - The role after the module ran (in check mode, as it would be).
     - When the role would be created in check mode, RV(role.arn) and RV(role.role_id) are missing.
-  returned: when O(state=present)
+    - With O(roles), the diff has the roles by name, before and after.
+  returned: when O(state=present) and O(name) is given
   type: dict
   contains:
     arn:
@@ -355,17 +418,48 @@ def delete_role(client, role):
     client.delete_role(RoleName=name, aws_retry=True)
 
 
-def desired_role(module):
+# The options an entry of `roles` may set for itself; the others are the module's for every role.
+PER_ROLE_OPTIONS = (
+    "path",
+    "service_accounts",
+    "description",
+    "max_session_duration",
+    "managed_policies",
+    "inline_policies",
+)
+
+
+def role_requests(params):
+    """One parameter set per role: the module's, with what each entry of `roles` sets for itself."""
+    if params["roles"] is None:
+        return [params]
+    return [
+        {
+            **params,
+            "name": entry["name"],
+            **{key: entry[key] for key in PER_ROLE_OPTIONS if entry.get(key) is not None},
+        }
+        for entry in params["roles"]
+    ]
+
+
+def provider_account(module):
+    """The OIDC provider's account: given, or (for an issuer URL without it) the caller's, asked once."""
     params = module.params
-    account_id = params["account_id"]
-    provider = params["oidc_provider"]
-    if not provider.startswith("arn:") and not account_id:
-        account_id = module.client("sts", retry_decorator=AWSRetry.jittered_backoff()).get_caller_identity(
-            aws_retry=True
-        )["Account"]
+    if params["oidc_provider"].startswith("arn:") or params["account_id"]:
+        return params["account_id"]
+    sts = module.client("sts", retry_decorator=AWSRetry.jittered_backoff())
+    return sts.get_caller_identity(aws_retry=True)["Account"]
+
+
+def desired_role(params, account_id):
     return {
         "trust_policy": irsa_trust_policy(
-            provider, params["service_accounts"], params["audience"], account_id, params["partition"]
+            params["oidc_provider"],
+            params["service_accounts"],
+            params["audience"],
+            account_id,
+            params["partition"],
         ),
         "description": params["description"],
         "max_session_duration": params["max_session_duration"],
@@ -375,9 +469,8 @@ def desired_role(module):
     }
 
 
-def ensure_present(module, client, current):
-    params = module.params
-    desired = desired_role(module)
+def ensure_present(module, client, params, account_id, current):
+    desired = desired_role(params, account_id)
     plan = plan_role_changes(
         current,
         desired,
@@ -398,35 +491,65 @@ def ensure_present(module, client, current):
     return True, read_role(client, params["name"])
 
 
-def run(module, client):
-    params = module.params
+def converge_one(module, client, params, account_id):
+    """(changed, the role before, the role after: None when absent) of one role."""
     current = read_role(client, params["name"])
     if params["state"] == "present":
-        changed, role = ensure_present(module, client, current)
-        result = {"changed": changed, "role": role}
-    else:
-        role = None
-        changed = current is not None
-        if changed and not module.check_mode:
-            delete_role(client, current)
-        result = {"changed": changed}
+        changed, role = ensure_present(module, client, params, account_id, current)
+        return changed, current, role
+    changed = current is not None
+    if changed and not module.check_mode:
+        delete_role(client, current)
+    return changed, current, None
+
+
+def run(module, client):
+    params = module.params
+    account_id = provider_account(module) if params["state"] == "present" else None
+    requests = role_requests(params)
+    # One (changed, before, after) per role.
+    outcomes = [converge_one(module, client, request, account_id) for request in requests]
+    result = {"changed": any(outcome[0] for outcome in outcomes)}
+    if params["roles"] is None:
+        before, after = outcomes[0][1:]
+        if params["state"] == "present":
+            result["role"] = after
+        if module._diff:
+            result["diff"] = {"before": comparable_role(before), "after": comparable_role(after)}
+        return result
+    if params["state"] == "present":
+        result["roles"] = [outcome[2] for outcome in outcomes]
     if module._diff:
-        result["diff"] = {"before": comparable_role(current), "after": comparable_role(role)}
+        names = [request["name"] for request in requests]
+        result["diff"] = {
+            "before": {name: comparable_role(o[1]) for name, o in zip(names, outcomes, strict=True)},
+            "after": {name: comparable_role(o[2]) for name, o in zip(names, outcomes, strict=True)},
+        }
     return result
 
 
 def main():
+    service_account = dict(namespace=dict(type="str", required=True), name=dict(type="str", required=True))
     argument_spec = dict(
-        name=dict(type="str", required=True),
+        name=dict(type="str"),
+        roles=dict(
+            type="list",
+            elements="dict",
+            options=dict(
+                name=dict(type="str", required=True),
+                path=dict(type="str"),
+                service_accounts=dict(type="list", elements="dict", options=service_account),
+                description=dict(type="str"),
+                max_session_duration=dict(type="int"),
+                managed_policies=dict(type="list", elements="str"),
+                inline_policies=dict(type="dict"),
+            ),
+        ),
         path=dict(type="str", default="/"),
         oidc_provider=dict(type="str"),
         account_id=dict(type="str"),
         partition=dict(type="str", default="aws"),
-        service_accounts=dict(
-            type="list",
-            elements="dict",
-            options=dict(namespace=dict(type="str", required=True), name=dict(type="str", required=True)),
-        ),
+        service_accounts=dict(type="list", elements="dict", options=service_account),
         audience=dict(type="str", default="sts.amazonaws.com"),
         description=dict(type="str"),
         max_session_duration=dict(type="int"),
@@ -441,11 +564,18 @@ def main():
     module = AnsibleAWSModule(
         argument_spec=argument_spec,
         supports_check_mode=True,
-        required_if=[("state", "present", ["oidc_provider", "service_accounts"])],
+        required_if=[("state", "present", ["oidc_provider"])],
+        required_one_of=[("name", "roles")],
+        mutually_exclusive=[("name", "roles")],
     )
-    duration = module.params["max_session_duration"]
-    if duration is not None and not 3600 <= duration <= 43200:
-        module.fail_json(msg=f"max_session_duration must be between 3600 and 43200 seconds, got {duration}")
+    for request in role_requests(module.params):
+        name, duration = request["name"], request["max_session_duration"]
+        if duration is not None and not 3600 <= duration <= 43200:
+            module.fail_json(
+                msg=f"max_session_duration must be between 3600 and 43200 seconds, got {duration}"
+            )
+        if module.params["state"] == "present" and not request["service_accounts"]:
+            module.fail_json(msg=f"state is present but service_accounts is missing for role {name}")
     client = module.client("iam", retry_decorator=AWSRetry.jittered_backoff())
     try:
         result = run(module, client)

@@ -107,6 +107,14 @@ options:
     type: list
     elements: str
     default: []
+  verify:
+    description:
+      - Confirm that each resource the Resource Groups Tagging API reports by tag still exists, by listing
+        its type (one listing per type found). With V(false), resources found by tag are returned as that
+        API reports them, with RV(resources[].verified=false), and RV(gone) is empty. One call instead of
+        one per type, for a report right after a converge (the playbook's summary), not for the sweep.
+    type: bool
+    default: true
   account_id:
     description:
       - The account id, to build the ARNs of types whose listing returns names only (DynamoDB tables, EKS
@@ -170,6 +178,13 @@ EXAMPLES = r"""
     resource_type_filters:
       - ecr:repository
       - iam:role
+
+- name: What the tags say right after a converge, in one Resource Groups Tagging API call (and IAM's)
+  ecommerce_demo.platform.tagged_resources_info:
+    tags:
+      Project: ecommerce-demo
+    verify: false
+    account_id: "123456789012"
 
 - name: Also what the AWS Load Balancer Controller made for the cluster (it tags with the cluster, not us)
   ecommerce_demo.platform.tagged_resources_info:
@@ -286,6 +301,7 @@ class Sweep:
         self.clients = {}
         self.listings = {}
         self.account = module.params["account_id"]
+        self.verify = module.params["verify"]
         self.findings = Findings()
         self.gone = []
 
@@ -363,7 +379,7 @@ class Sweep:
             if service_of(arn) == "iam" or not tags_match(resource_tags, tags):
                 continue  # IAM is read from IAM itself, below
             resource_type = resource_type_of(arn)
-            if resource_type not in NAME_SOURCES:
+            if resource_type not in NAME_SOURCES or not self.verify:
                 self.findings.add(arn, resource_tags, "tag", verified=False)
             elif normalize_arn(arn) in self.listing(resource_type):
                 self.findings.add(arn, resource_tags, "tag")
@@ -510,6 +526,7 @@ def main():
             ),
         ),
         include_iam=dict(type="bool", default=True),
+        verify=dict(type="bool", default=True),
         resource_type_filters=dict(type="list", elements="str", default=[]),
         account_id=dict(type="str", default=""),
     )

@@ -69,6 +69,25 @@ def test_second_pass_with_the_alb_and_price_class(aws, run_module):
     assert run_module(module, **ARGS, alb_hostname=ALB, price_class="PriceClass_All")["changed"] is False
 
 
+def test_a_kept_alb_origin_is_reported_and_converged_as_a_run_with_its_hostname_would(aws, run_module):
+    """The services phase (keep_alb_origin, no hostname) reports the ALB origin's name: a run with that
+    hostname right after it (the app phase) has nothing left to change, even after drift of the origin."""
+    cloudfront, _ = aws
+    assert run_module(module, **ARGS)["distribution"]["alb_hostname"] == ""
+    run_module(module, **ARGS, alb_hostname=ALB)
+    dist_id = cloudfront.list_distributions()["DistributionList"]["Items"][0]["Id"]
+    answer = cloudfront.get_distribution_config(Id=dist_id)
+    config = answer["DistributionConfig"]
+    alb = next(o for o in config["Origins"]["Items"] if o["Id"] == "app-alb")
+    alb["CustomOriginConfig"]["OriginProtocolPolicy"] = "match-viewer"
+    cloudfront.update_distribution(Id=dist_id, DistributionConfig=config, IfMatch=answer["ETag"])
+    kept = run_module(module, **ARGS, keep_alb_origin=True)
+    assert (kept["changed"], kept["distribution"]["alb_hostname"]) == (True, ALB)
+    assert run_module(module, **ARGS, alb_hostname=ALB)["changed"] is False
+    planned = run_module(module, check_mode=True, **ARGS, keep_alb_origin=True)
+    assert (planned["changed"], planned["distribution"]["alb_hostname"]) == (False, ALB)
+
+
 def test_absent_disables_deletes_and_empties_every_version(aws, run_module):
     cloudfront, s3 = aws
     run_module(module, **ARGS)

@@ -143,6 +143,35 @@ def stubbed_ecr(stubbed_client):
     return stubbed_client("ecr")
 
 
+def test_names_converge_several_repositories_in_one_run(ecr, run_module):
+    """One invocation for the role's repositories: each planned, created, then left alone; drift in one only
+    changes that one."""
+    names = [NAME, "ecommerce-demo-sandbox/frontend"]
+    wanted = {**{k: v for k, v in WANTED.items() if k != "name"}, "names": names}
+    plan = run_module(repository_module, check_mode=True, diff=True, **wanted)
+    assert plan["changed"] is True
+    assert [(r["name"], r["created"]) for r in plan["repositories"]] == [(n, True) for n in names]
+    assert sorted(plan["diff"]["after"]) == sorted(names)
+    assert ecr.describe_repositories()["repositories"] == []
+    made = run_module(repository_module, **wanted)
+    assert [r["repository"]["repository_name"] for r in made["repositories"]] == names
+    assert all(
+        r["repository"]["repository_uri"].endswith(n)
+        for r, n in zip(made["repositories"], names, strict=True)
+    )
+    assert run_module(repository_module, **wanted)["changed"] is False
+    ecr.put_image_tag_mutability(repositoryName=names[1], imageTagMutability="MUTABLE")
+    drift = run_module(repository_module, check_mode=True, diff=True, **wanted)
+    assert [r["changed"] for r in drift["repositories"]] == [False, True]
+    assert drift["diff"]["before"][names[1]]["image_tag_mutability"] == "MUTABLE"
+    assert run_module(repository_module, **wanted)["changed"] is True
+    assert run_module(repository_module, **wanted)["changed"] is False
+
+
+def test_name_and_names_exclude_each_other(ecr, run_module):
+    assert run_module(repository_module, **{**WANTED, "names": [NAME]})["failed"] is True
+
+
 def test_the_repository_is_created_with_its_tags_in_one_call(stubbed_ecr, run_module):
     stubbed_ecr.add_client_error("describe_repositories", "RepositoryNotFoundException")
     created = {

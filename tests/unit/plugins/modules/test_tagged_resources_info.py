@@ -210,6 +210,21 @@ def test_tagged_but_deleted_is_gone_not_left(stubs, run_module):
     assert result["gone"] == [deleted]
 
 
+def test_without_verify_the_tagging_api_is_the_one_call(stubs, run_module):
+    """verify=false (the summary after a converge): no listing per type, so no ECR call is queued."""
+    tagging = stubs("resourcegroupstaggingapi", "ecr")["resourcegroupstaggingapi"]
+    tagging.add_response(
+        "get_resources",
+        {"ResourceTagMappingList": [{"ResourceARN": REPO_ARN, "Tags": TAG_LIST}]},
+        {"TagFilters": ANY},
+    )
+    result = run_module(sweep_module, tags=TAGS, include_iam=False, verify=False)
+    assert [(r["arn"], r["verified"], r["found_by"]) for r in result["resources"]] == [
+        (REPO_ARN, False, ["tag"])
+    ]
+    assert result["gone"] == []
+
+
 def test_unlistable_type_is_reported_unverified(stubs, run_module):
     tagging = stubs("resourcegroupstaggingapi")["resourcegroupstaggingapi"]
     vpc = f"arn:aws:ec2:{REGION}:{ACCOUNT}:vpc/vpc-0123"
