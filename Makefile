@@ -29,6 +29,14 @@ $(STAMP): requirements.txt app/requirements.txt
 	@ln -sfn ../../../.. .cache/collections/ansible_collections/ecommerce_demo/platform
 	@touch $@
 
+# pytest for a tier: its temporary files in a directory of its own (--basetemp, emptied at its start).
+# Every pytest session that uses the shared /tmp/pytest-of-<user> resets it to owner-only, which cuts a
+# private PostgreSQL that another session started there (it runs as `nobody` when we are root) off from its
+# data; tiers that run at the same time must not share it.
+PYTEST_TMP := $(CURDIR)/.cache/pytest-tmp
+$(shell mkdir -p $(PYTEST_TMP))
+PYTEST = $(BIN)/python -m pytest -p no:cacheprovider --basetemp=$(PYTEST_TMP)/$@
+
 include mk/*.mk
 
 .PHONY: test bench

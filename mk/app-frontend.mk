@@ -8,10 +8,10 @@ CHROMIUM := /usr/bin/chromium
 # Playwright (pinned in requirements.txt) drives Debian's Chromium; `playwright install` is never run.
 
 test-app-frontend: $(STAMP) ## frontend pages, hashed static assets and the /api proxy, against a fake backend
-	@PYTHONPATH=$(FRONTEND_PYTHONPATH) $(BIN)/python -m pytest tests/app/frontend -p no:cacheprovider
+	@PYTHONPATH=$(FRONTEND_PYTHONPATH) $(PYTEST) tests/app/frontend
 
 test-browser: $(STAMP) $(CHROMIUM) ## headless Chromium buys a product (real backend, PostgreSQL, Redis)
-	@PYTHONPATH=$(FRONTEND_PYTHONPATH) $(BIN)/python -m pytest tests/app/browser -p no:cacheprovider
+	@PYTHONPATH=$(FRONTEND_PYTHONPATH) $(PYTEST) tests/app/browser
 	@echo "screenshot: artifacts/order-confirmation.png"
 
 app-run-frontend: $(STAMP) ## serve the frontend on $HOST:$PORT (127.0.0.1:8080), backend at $BACKEND_URL

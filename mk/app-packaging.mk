@@ -10,4 +10,4 @@ lint-dockerfiles: $(STAMP) ## hadolint the storefront Dockerfiles
 	@$(BIN)/hadolint app/backend/Dockerfile app/frontend/Dockerfile
 
 test-app-packaging: $(BIN)/helm ## pytest of the Dockerfiles and the Helm chart (tests/app/packaging)
-	@$(BIN)/python -m pytest tests/app/packaging -p no:cacheprovider
+	@$(PYTEST) tests/app/packaging

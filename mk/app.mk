@@ -8,7 +8,7 @@ APP_DATABASE_URL ?= postgresql://postgres@127.0.0.1:5432/storefront
 
 test-app-backend: $(STAMP) ## backend API against real PostgreSQL + Redis, incl. outages, concurrency, schemathesis
 	@PYTHONPATH=$(APP_PYTHONPATH) HYPOTHESIS_STORAGE_DIRECTORY=$(CURDIR)/.cache/hypothesis \
-	  $(BIN)/python -m pytest tests/app/backend -p no:cacheprovider
+	  $(PYTEST) tests/app/backend
 
 bench-app: $(STAMP) /usr/bin/wrk ## wrk on loopback: bare aiohttp vs products cache HIT / MISS / via the frontend proxy
 	@PYTHONPATH=$(APP_PYTHONPATH) $(BIN)/python tests/app/backend/bench.py

@@ -9,7 +9,7 @@ build: $(STAMP) ## the collection tarball users install, in artifacts/ (galaxy.y
 	@$(BIN)/ansible-galaxy collection build --force --output-path artifacts .
 
 test-build: $(STAMP) ## build the tarball, install it into an empty path, ansible-doc it, run a phase from it
-	@$(BIN)/python -m pytest tests/build -p no:cacheprovider
+	@$(PYTEST) tests/build
 
 docs: $(STAMP) ## the docs site (antsibull-docs + Sphinx, offline, warnings are errors) in artifacts/docs/html
 	@rm -rf $(DOCS_DIR) && mkdir -p $(DOCS_DIR)/rst && chmod 700 $(DOCS_DIR)/rst

@@ -14,7 +14,7 @@ validate-manifests: $(BIN)/helm ## render every chart and validate it against Ku
 	@$(BIN)/python -m sandbox.validate_manifests
 
 test-kube: $(BIN)/helm ## the Kubernetes API emulator conformance suite (kubectl, kubernetes.core, Helm, client)
-	@$(BIN)/python -m pytest tests/kube -p no:cacheprovider
+	@$(PYTEST) tests/kube
 
 bench-kube: $(BIN)/helm ## print the emulator's start time, memory (idle, after 5,000 ConfigMaps) and GET/PATCH/POST rates
 	@$(BIN)/python tests/kube/bench.py

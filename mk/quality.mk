@@ -25,10 +25,10 @@ lint-ansible: $(STAMP)
 
 lint-workflows: $(STAMP) ## the GitHub Actions workflows: GitHub's schema, actions pinned, OIDC and no stored keys
 	@$(BIN)/check-jsonschema --builtin-schema vendor.github-workflows .github/workflows/*.yml
-	@$(BIN)/python -m pytest tests/unit/test_workflows.py -p no:cacheprovider -q
+	@$(PYTEST) tests/unit/test_workflows.py -q
 
 test-unit: $(STAMP) ## unit tests: module_utils, modules, role argument validation, the sandbox
-	@$(BIN)/python -m pytest tests/unit tests/sandbox -p no:cacheprovider
+	@$(PYTEST) tests/unit tests/sandbox
 
 test-app: $(APP_TESTS) ## every storefront test
 
@@ -50,9 +50,8 @@ test-e2e: $(STAMP) $(BIN)/helm $(CHROMIUM) ## site.yml on a fresh sandbox, again
 
 test-e2e-mitogen: $(STAMP) $(BIN)/helm $(CHROMIUM)
 	@echo "== every end-to-end file, with mitogen"
-	@$(BIN)/python -m pytest tests/e2e -p no:cacheprovider
+	@$(PYTEST) tests/e2e
 
 test-e2e-linear: $(STAMP) $(BIN)/helm $(CHROMIUM)
 	@echo "== site.yml end to end again without mitogen (ANSIBLE_STRATEGY=linear)"
-	@ANSIBLE_STRATEGY=linear $(BIN)/python -m pytest tests/e2e/test_site.py -m "not any_strategy" \
-	  -p no:cacheprovider
+	@ANSIBLE_STRATEGY=linear $(PYTEST) tests/e2e/test_site.py -m "not any_strategy"
