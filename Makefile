@@ -33,7 +33,8 @@ $(STAMP): requirements.txt app/requirements.txt
 # Every pytest session that uses the shared /tmp/pytest-of-<user> resets it to owner-only, which cuts a
 # private PostgreSQL that another session started there (it runs as `nobody` when we are root) off from its
 # data; tiers that run at the same time must not share it.
-PYTEST_TMP := $(CURDIR)/.cache/pytest-tmp
+# Outside the checkout (tools print paths under it relative to it), one per checkout.
+PYTEST_TMP := $(or $(TMPDIR),/tmp)/ecommerce-demo-pytest-$(shell printf %s '$(CURDIR)' | md5sum | cut -c1-8)
 $(shell mkdir -p $(PYTEST_TMP))
 PYTEST = $(BIN)/python -m pytest -p no:cacheprovider --basetemp=$(PYTEST_TMP)/$@
 

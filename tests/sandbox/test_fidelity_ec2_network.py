@@ -41,6 +41,7 @@ class SweepModule:
             "also_tagged": [],
             "resource_type_filters": [],
             "account_id": "123456789012",
+            "verify": True,  # the teardown's sweep confirms that each resource found still exists
         }
         self.region = "us-east-1"
         self._make_client = make_client
