@@ -43,10 +43,12 @@ include mk/*.mk
 .PHONY: test bench
 # The tiers of `make test`, in turn (lint by its parts, so that each part is timed); `a+b` runs a and b at
 # the same time: tiers that wait on servers, sandboxes and playbooks leave a core idle on their own, so
-# they are paired (they share no port, database or file: each starts what it needs privately).
-# tests/support/tiers.py prints each tier's wall and CPU time at the end, and stops at the first failure
-# (all of them with make -k).
-TEST_TIERS ?= $(filter-out lint-ansible sanity,$(LINT_CHECKS)) lint-ansible+sanity test-unit+test-kube test-app test-molecule+test-e2e test-build+docs
+# they are paired. Tiers paired share no port, database or file (each starts what it needs privately), and
+# none is paired with a tier that walks the checkout (lint-ansible's and test-build's ansible-galaxy) while
+# another writes in it (sanity's .cache/sanity, docs' artifacts/docs). tests/support/tiers.py prints each
+# tier's wall and CPU time at the end, and stops at the first failure (all of them with make -k).
+TEST_TIERS ?= $(filter-out lint-ansible sanity,$(LINT_CHECKS)) lint-ansible+test-kube sanity+test-unit test-app \
+  test-molecule+test-e2e test-build docs
 test: $(STAMP) ## every tier of tests (CI runs this), then each tier's wall and CPU time
 	@$(BIN)/python tests/support/tiers.py $(TEST_TIERS)
 bench: bench-kube bench-app bench-converge ## benchmarks: print figures, never fail on time
