@@ -6,7 +6,7 @@ import logging
 
 import aiohttp
 from aiohttp import web
-from multidict import CIMultiDict, CIMultiDictProxy
+from multidict import CIMultiDict, CIMultiDictProxy, istr
 from yarl import URL
 
 from storefront.common.middlewares import REQUEST_ID_HEADER, REQUEST_ID_KEY, error_response
@@ -33,27 +33,32 @@ HOP_BY_HOP = frozenset(
 REFRAMED = frozenset({"host", "content-length"})
 # Never passed on, in either direction; computed once, not per request.
 NOT_FORWARDED = HOP_BY_HOP | REFRAMED
+# The same as istr, whose case-folded form multidict keeps: looking one up folds nothing per request.
+_NOT_FORWARDED_ISTR = tuple(istr(name) for name in sorted(NOT_FORWARDED))
 CHUNK_SIZE = 64 * 1024
 
 
 def end_to_end_headers(headers: CIMultiDictProxy[str]) -> CIMultiDict[str]:
     """A copy of ``headers`` without hop-by-hop ones, including any the Connection header names."""
-    excluded = NOT_FORWARDED
+    kept = CIMultiDict(headers)  # copied whole in C, then the few excluded names present dropped
     if "Connection" in headers:
-        excluded = excluded.union(
+        named = (
             token.strip().lower() for value in headers.getall("Connection") for token in value.split(",")
         )
-    # Copied whole, then the few excluded names present (Host, Content-Length) dropped: C, not a Python
-    # loop per header.
-    kept = CIMultiDict(headers)
-    for name in excluded.intersection(map(str.lower, headers.keys())):
-        kept.popall(name)
+        for name in NOT_FORWARDED.union(named).intersection(map(str.lower, headers.keys())):
+            kept.popall(name)
+        return kept
+    # The usual message names no extra hop-by-hop header: a fixed list of lookups, and no lower-cased
+    # (newly hashed) copy of each name.
+    for name in _NOT_FORWARDED_ISTR:
+        if name in kept:
+            del kept[name]
     return kept
 
 
 def upstream_request_headers(request: web.Request) -> CIMultiDict[str]:
     headers = end_to_end_headers(request.headers)
-    if request.content_length is not None:
+    if request.body_exists and request.content_length is not None:
         headers["Content-Length"] = str(request.content_length)  # the backend enforces its body limit on it
     client = request.remote or "unknown"
     previous_hops = request.headers.get("X-Forwarded-For")
@@ -85,7 +90,6 @@ async def proxy_api(request: web.Request) -> web.StreamResponse:
 
     async with upstream:
         headers = end_to_end_headers(upstream.headers)
-        headers[REQUEST_ID_HEADER] = request[REQUEST_ID_KEY]
         length = upstream.content_length
         if length is not None and length <= CHUNK_SIZE:
             # Most API answers are small JSON documents: one read and one write cost less CPU than the
@@ -97,6 +101,9 @@ async def proxy_api(request: web.Request) -> web.StreamResponse:
                 return error_response(502, "bad_gateway", "The backend answer was cut short.")
             return web.Response(status=upstream.status, reason=upstream.reason, headers=headers, body=body)
 
+        # Sent before the service layer sees the response, so the id is set here (a whole answer gets it
+        # from the service layer).
+        headers[REQUEST_ID_HEADER] = request[REQUEST_ID_KEY]
         response = web.StreamResponse(status=upstream.status, reason=upstream.reason, headers=headers)
         if length is not None:
             response.content_length = length
